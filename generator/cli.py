@@ -1,0 +1,183 @@
+"""The command line: ``partner-locator COMMAND`` or ``python -m generator COMMAND``.
+
+Exit status: 0 success, 1 invalid data or a failed check, 2 wrong usage. This module and the
+MkDocs plugin's configuration are the only places that read the clock.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from generator import __version__
+from generator.load import (
+    PROGRAM_FILE,
+    LoadResult,
+    display_path,
+    load_folder,
+    load_program,
+    partner_files,
+)
+from generator.report.validate import FORMATS, render_validation
+from generator.schema import dump, partner_schema, program_schema
+
+
+class UsageError(Exception):
+    """Wrong usage: exit status 2."""
+
+
+def resolve_as_of(text: str | None) -> date:
+    """The as-of day: ``--as-of``, else ``SOURCE_DATE_EPOCH`` (UTC), else today."""
+    if text is not None:
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            raise UsageError(f"--as-of: '{text}' is not a date written YYYY-MM-DD") from None
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch:
+        try:
+            return datetime.fromtimestamp(int(epoch), tz=UTC).date()
+        except ValueError:
+            raise UsageError(f"SOURCE_DATE_EPOCH: '{epoch}' is not a whole number") from None
+    return date.today()
+
+
+def write_output(text: str, output: str | None) -> None:
+    """Print, or write a file whole (a temporary file renamed into place)."""
+    if output is None or output == "-":
+        sys.stdout.write(text)
+        return
+    target = Path(output)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(f".{target.name}.partial")
+    partial.write_text(text, encoding="utf-8")
+    partial.replace(target)
+
+
+def _checked_files(result: LoadResult) -> list[str]:
+    folder = result.folder
+    names = [display_path(folder / PROGRAM_FILE)]
+    if folder.is_dir():
+        names += [display_path(p) for p in partner_files(folder)]
+    return names
+
+
+def _validate(args: argparse.Namespace) -> int:
+    result = load_folder(Path(args.partners), keep_partners=False)
+    report = render_validation(result.diagnostics, _checked_files(result), args.format)
+    write_output(report, args.output)
+    if args.output not in (None, "-") and args.format != "text":
+        # The job log still shows the located lines a person reads.
+        sys.stdout.write(render_validation(result.diagnostics, _checked_files(result), "text"))
+    return 0 if result.ok else 1
+
+
+def _schema(args: argparse.Namespace) -> int:
+    if args.of == "program":
+        write_output(dump(program_schema()), args.output)
+        return 0
+    program, diagnostics = load_program(Path(args.partners) / PROGRAM_FILE)
+    if program is None:
+        sys.stderr.write("".join(d.format() + "\n" for d in diagnostics))
+        return 1
+    write_output(dump(partner_schema(program)), args.output)
+    return 0
+
+
+def _diff(args: argparse.Namespace) -> int:
+    import tempfile  # noqa: PLC0415 - only this command needs it
+
+    from generator.diff import compare  # noqa: PLC0415 - keeps the badge engine off other commands
+    from generator.report.diff import GitError, render_diff, snapshot  # noqa: PLC0415
+
+    as_of = resolve_as_of(args.as_of)
+    partners = Path(args.partners)
+    with tempfile.TemporaryDirectory(prefix="partner-locator-base-") as scratch:
+        if args.base is not None:
+            try:
+                snapshot(args.base, partners, Path(scratch))
+            except GitError as exc:
+                raise UsageError(f"--base: {exc}") from None
+            base_folder, label = Path(scratch), args.base
+        else:
+            base_folder, label = Path(args.base_dir), args.base_dir
+            if not base_folder.is_dir():
+                raise UsageError(f"--base-dir: '{args.base_dir}' is not a folder")
+        diff = compare(load_folder(base_folder), load_folder(partners), as_of, label)
+    write_output(render_diff(diff, args.format, args.preview_url), args.output)
+    if args.output not in (None, "-") and args.format != "markdown":
+        # The job log still shows the report a person reads.
+        sys.stdout.write(render_diff(diff, "markdown", args.preview_url))
+    return 1 if diff.new_errors else 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser; subcommands register their handler as ``handler``."""
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--partners",
+        default="partners",
+        metavar="DIR",
+        help="folder of partner files and program.yml (default: partners)",
+    )
+    parser = argparse.ArgumentParser(
+        prog="partner-locator",
+        description="Validate partner data, compute badges, report changes, render the site.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    validate = commands.add_parser(
+        "validate", parents=[common], help="check every partner file and report every problem"
+    )
+    validate.add_argument("--format", choices=FORMATS, default="text")
+    validate.add_argument("--output", metavar="FILE", help="write the report to FILE")
+    validate.set_defaults(handler=_validate)
+
+    schema = commands.add_parser(
+        "schema", parents=[common], help="print the JSON Schema of a partner file"
+    )
+    schema.add_argument("--of", choices=("partner", "program"), default="partner")
+    schema.add_argument("--output", metavar="FILE", help="write the schema to FILE")
+    schema.set_defaults(handler=_schema)
+
+    diff = commands.add_parser(
+        "diff",
+        parents=[common],
+        help="report what a data change does: partners, badges, profiles, program, new errors",
+    )
+    base = diff.add_mutually_exclusive_group(required=True)
+    base.add_argument("--base", metavar="GIT_REF", help="compare with partners/ at this git ref")
+    base.add_argument("--base-dir", metavar="DIR", help="compare with this partners folder")
+    diff.add_argument("--as-of", metavar="YYYY-MM-DD", help="the day both sides are evaluated on")
+    diff.add_argument("--format", choices=("markdown", "json", "html"), default="markdown")
+    diff.add_argument("--output", metavar="FILE", help="write the report to FILE")
+    diff.add_argument(
+        "--preview-url",
+        metavar="URL",
+        help="link profiles to this preview: its root, or a URL with {slug} for each profile",
+    )
+    diff.set_defaults(handler=_diff)
+
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; returns the exit status."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse exits 2 on wrong usage and 0 for --help
+        return int(exc.code or 0)
+    try:
+        status: int = args.handler(args)
+    except UsageError as exc:
+        sys.stderr.write(f"partner-locator: error: {exc}\n")
+        return 2
+    except BrokenPipeError:  # output piped into a program that stopped reading
+        return 1
+    return status

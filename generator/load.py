@@ -1,0 +1,485 @@
+"""Partner files and the program definition to validated models, with every problem located.
+
+All files are read and every problem in every file is collected; a bad file never stops the
+others from being checked. Nothing here writes a file.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import sys
+import types
+import typing
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
+
+from generator.checks import (
+    ProgramIds,
+    check_logo,
+    check_partner,
+    check_program,
+    check_slug,
+    did_you_mean,
+)
+from generator.diagnostics import Diagnostic, Loc, Problem
+from generator.model import REQUIREMENT_KINDS, Partner, Program
+from generator.source import Document, parse_yaml
+
+PROGRAM_FILE = "program.yml"
+M = TypeVar("M", bound=BaseModel)
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    """The outcome of loading a partners folder."""
+
+    program: Program | None
+    partners: tuple[Partner, ...]
+    diagnostics: tuple[Diagnostic, ...]
+    files: int = 0
+    folder: Path = field(default_factory=Path)
+
+    @property
+    def errors(self) -> tuple[Diagnostic, ...]:
+        """The diagnostics of severity ``error``."""
+        return tuple(d for d in self.diagnostics if d.severity == "error")
+
+    @property
+    def ok(self) -> bool:
+        """True when the whole folder is valid."""
+        return self.program is not None and not self.errors
+
+    def files_with_problems(self) -> frozenset[str]:
+        """Display paths of the files that have at least one diagnostic."""
+        return frozenset(d.path for d in self.diagnostics)
+
+
+def display_path(path: Path) -> str:
+    """A path as users typed it: relative to the working folder when inside it, posix style."""
+    try:
+        return Path(os.path.relpath(path)).as_posix() if path.is_absolute() else path.as_posix()
+    except ValueError:  # another drive on Windows
+        return path.as_posix()
+
+
+def load_program(path: Path) -> tuple[Program | None, list[Diagnostic]]:
+    """Load and check ``program.yml``."""
+    shown = display_path(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return None, [Diagnostic(shown, 1, 1, "missing-file", "the program definition is missing")]
+    document, diagnostics = parse_yaml(shown, raw)
+    if document is None:
+        return None, diagnostics
+    program, problems = _validate(Program, document.data)
+    if program is not None:
+        problems = check_program(program)
+    located = [document.locate(p) for p in problems]
+    return (program if not located else None), sorted(located)
+
+
+def load_partner(
+    path: Path, ids: ProgramIds | None, raw: bytes | None = None
+) -> tuple[Partner | None, list[Diagnostic]]:
+    """Load and check one partner file; the partner is None when it has any error."""
+    shown = display_path(path)
+    slug = path.stem
+    diagnostics: list[Diagnostic] = []
+    if (why := check_slug(slug)) is not None:
+        diagnostics.append(Diagnostic(shown, 1, 1, "slug", why))
+    if raw is None:
+        raw = path.read_bytes()
+    document, parse_problems = parse_yaml(shown, raw)
+    diagnostics.extend(parse_problems)
+    if document is None:
+        return None, diagnostics
+    data = document.data
+    problems: list[Problem | Diagnostic] = []
+    if "slug" in data:
+        problems.append(
+            Problem(
+                ("slug",),
+                "unknown-key",
+                "unknown key 'slug': the slug is the file name",
+                at_key=True,
+            )
+        )
+    else:
+        partner, found = _validate(Partner, {**data, "slug": slug})
+        problems.extend(found)
+        salvaged = partner if partner is not None else _salvage(data, slug, found)
+        if salvaged is not None:
+            broken = {p.loc[0] for p in found if p.loc}
+            problems.extend(
+                p for p in check_partner(salvaged, ids) if not p.loc or p.loc[0] not in broken
+            )
+            if "logo" not in broken:
+                problems.extend(check_logo(salvaged, path.parent, display_path(path.parent)))
+        if partner is not None and not problems and not diagnostics:
+            return partner, []
+    diagnostics.extend(_locate_all(document, problems))
+    return None, diagnostics
+
+
+#: Stand-ins for required keys whose values are broken, so the rest of a file is still checked.
+_PLACEHOLDERS: dict[str, Any] = {
+    "name": "placeholder",
+    "website": "https://placeholder.invalid",
+    "summary": "placeholder",
+    "headquarters": {"country": "DE", "city": "placeholder"},
+    "services": ["placeholder"],
+    "tracks": [{"tier": "placeholder", "from": "2000-01-01"}],
+}
+
+
+def _salvage(data: dict[str, Any], slug: str, found: list[Problem]) -> Partner | None:
+    """The partner with its broken top-level keys replaced, for checking the rest of it."""
+    repaired = dict(data)
+    for problem in found:
+        if not problem.loc:
+            continue
+        key = problem.loc[0]
+        if key in _PLACEHOLDERS:
+            repaired[str(key)] = _PLACEHOLDERS[str(key)]
+        else:
+            repaired.pop(str(key), None)
+    for required, value in _PLACEHOLDERS.items():
+        repaired.setdefault(required, value)
+    partner, still = _validate(Partner, {**repaired, "slug": slug})
+    return partner if not still else None
+
+
+def _locate_all(
+    document: Document, problems: Iterable[Problem | Diagnostic]
+) -> Iterator[Diagnostic]:
+    for problem in problems:
+        yield problem if isinstance(problem, Diagnostic) else document.locate(problem)
+
+
+def partner_files(folder: Path) -> list[Path]:
+    """Every candidate partner file of a folder, sorted: ``*.yml``, ``*.yaml``, not the program."""
+    return sorted(
+        p
+        for p in folder.iterdir()
+        if p.suffix in (".yml", ".yaml") and p.name != PROGRAM_FILE and p.is_file()
+    )
+
+
+def load_folder(folder: Path, *, keep_partners: bool = True) -> LoadResult:
+    """Load the program and every partner file of a folder, collecting every problem.
+
+    ``keep_partners=False`` when only the diagnostics matter: ``partners`` is then empty.
+    """
+    if not folder.is_dir():
+        return LoadResult(
+            None,
+            (),
+            (
+                Diagnostic(
+                    display_path(folder), 1, 1, "missing-folder", "partner folder does not exist"
+                ),
+            ),
+            folder=folder,
+        )
+    program, diagnostics = load_program(folder / PROGRAM_FILE)
+    ids = ProgramIds.of(program) if program is not None else None
+    files = partner_files(folder)
+    partners: list[Partner] = []
+    names: list[tuple[str, str]] = []
+    yml = [p for p in files if p.suffix == ".yml"]
+    for path, (name, partner, found) in zip(
+        yml, _load_partners(yml, ids, keep_partners), strict=True
+    ):
+        diagnostics.extend(found)
+        if name is not None:
+            names.append((path.stem, name))
+        if partner is not None:
+            partners.append(partner)
+    diagnostics.extend(
+        Diagnostic(
+            display_path(path),
+            1,
+            1,
+            "file-name",
+            f"partner files end in .yml: rename to '{path.stem}.yml'",
+        )
+        for path in files
+        if path.suffix == ".yaml"
+    )
+    diagnostics.extend(_cross_file(folder, files, names))
+    bad = {d.path for d in diagnostics}
+    valid = tuple(
+        sorted(
+            (p for p in partners if display_path(folder / f"{p.slug}.yml") not in bad),
+            key=lambda p: p.slug,
+        )
+    )
+    return LoadResult(program, valid, tuple(sorted(diagnostics)), len(files), folder)
+
+
+#: Below this many files, starting worker processes costs more than it saves.
+PARALLEL_THRESHOLD = 400
+_CHUNK = 200
+
+
+_Checked = tuple[str | None, dict[str, Any] | None, list[Diagnostic]]
+
+
+def _load_chunk(paths: list[Path], ids: ProgramIds | None, keep: bool) -> list[_Checked]:
+    """Check files in a worker. A valid one comes back as its name and, with ``keep``, its
+    plain data: cheaper to send between processes than a model, even counting the second
+    validation on arrival."""
+    results: list[_Checked] = []
+    for path in paths:
+        partner, found = load_partner(path, ids)
+        if partner is None:
+            results.append((None, None, found))
+        else:
+            results.append(
+                (partner.name, partner.model_dump(by_alias=True) if keep else None, found)
+            )
+    return results
+
+
+def _load_partners(
+    paths: list[Path], ids: ProgramIds | None, keep: bool
+) -> Iterator[tuple[str | None, Partner | None, list[Diagnostic]]]:
+    """Load partner files, in worker processes when there are many (results in input order).
+
+    With ``keep`` false only diagnostics are wanted (``validate``), and no model is rebuilt.
+    """
+    workers = min(os.cpu_count() or 1, 8)
+    if len(paths) < PARALLEL_THRESHOLD or workers < 2:
+        for path in paths:
+            partner, found = load_partner(path, ids)
+            yield (partner.name if partner else None), (partner if keep else None), found
+        return
+    chunks = [paths[i : i + _CHUNK] for i in range(0, len(paths), _CHUNK)]
+    context = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        for chunk, results in zip(
+            chunks,
+            pool.map(_load_chunk, chunks, [ids] * len(chunks), [keep] * len(chunks)),
+            strict=True,
+        ):
+            for path, (name, data, found) in zip(chunk, results, strict=True):
+                partner = (
+                    Partner.model_validate({**data, "slug": path.stem})
+                    if data is not None
+                    else None
+                )
+                yield name, partner, found
+
+
+def _cross_file(
+    folder: Path, files: list[Path], names: list[tuple[str, str]]
+) -> Iterator[Diagnostic]:
+    """Slugs and names must be unique across files."""
+    stems: dict[str, Path] = {}
+    for path in files:
+        if path.stem in stems:
+            yield Diagnostic(
+                display_path(path),
+                1,
+                1,
+                "duplicate-slug",
+                f"slug '{path.stem}' is also used by {display_path(stems[path.stem])}",
+            )
+        stems.setdefault(path.stem, path)
+    first_with: dict[str, str] = {}
+    for slug, name in sorted(names):
+        key = " ".join(name.casefold().split())
+        if key in first_with:
+            path = folder / f"{slug}.yml"
+            document, _ = parse_yaml(display_path(path), path.read_bytes())
+            if document is not None:  # it parsed a moment ago
+                yield document.locate(
+                    Problem(
+                        ("name",),
+                        "duplicate-name",
+                        f"name '{name}' is also used by "
+                        f"{display_path(folder / f'{first_with[key]}.yml')}",
+                    )
+                )
+        first_with.setdefault(key, slug)
+
+
+# --- pydantic errors in the user's words ---------------------------------------------------
+
+
+def _validate(model: type[M], data: Any) -> tuple[M | None, list[Problem]]:
+    try:
+        return model.model_validate(data), []
+    except ValidationError as exc:
+        problems = [_problem(model, error) for error in exc.errors(include_url=False)]
+        # pydantic also calls a list too short when its only items are invalid: say it once.
+        return None, [
+            p
+            for p in problems
+            if p.code != "too-short"
+            or not any(len(o.loc) > len(p.loc) and o.loc[: len(p.loc)] == p.loc for o in problems)
+        ]
+
+
+_TYPE_WORDS = {
+    "string_type": "text",
+    "int_type": "a whole number",
+    "int_parsing": "a whole number",
+    "int_from_float": "a whole number",
+    "float_type": "a number",
+    "float_parsing": "a number",
+    "bool_type": "true or false",
+    "bool_parsing": "true or false",
+    "dict_type": "a mapping",
+    "model_type": "a mapping",
+    "model_attributes_type": "a mapping",
+    "tuple_type": "a list",
+    "list_type": "a list",
+}
+
+
+def describe(value: Any) -> str:
+    """How a user would name what they wrote."""
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return f"{str(value).lower()}"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list | tuple):
+        return "a list"
+    if isinstance(value, int | float):
+        return f"the number {value}"
+    text = str(value)
+    return f"'{text[:40]}…'" if len(text) > 40 else f"'{text}'"
+
+
+def _clean_loc(loc: tuple[str | int, ...]) -> Loc:
+    """Drop the discriminator tags pydantic puts into locations inside tagged unions."""
+    out: list[str | int] = []
+    for index, part in enumerate(loc):
+        if (
+            isinstance(part, str)
+            and part in REQUIREMENT_KINDS
+            and index > 0
+            and isinstance(loc[index - 1], int)
+        ):
+            continue
+        if part == "[key]":
+            continue
+        out.append(part)
+    return tuple(out)
+
+
+def _problem(model: type[BaseModel], error: ErrorDetails) -> Problem:
+    kind = error["type"]
+    loc = _clean_loc(error["loc"])
+    value = error.get("input")
+    ctx = error.get("ctx") or {}
+    name = str(loc[-1]) if loc else "file"
+    # What the user wrote, as they would name it: 'summary', or 'scores' item 2.
+    what = (
+        f"'{loc[-2]}' item {loc[-1] + 1}"
+        if len(loc) > 1 and isinstance(loc[-1], int)
+        else f"'{name}'"
+    )
+    if kind == "missing":
+        return Problem(loc[:-1], "missing-key", f"missing required key '{name}'", at_key=False)
+    if kind == "extra_forbidden":
+        known = _known_keys(model, loc[:-1])
+        return Problem(
+            loc, "unknown-key", f"unknown key '{name}'{did_you_mean(name, known)}", at_key=True
+        )
+    if error["loc"] and error["loc"][-1] == "[key]":
+        return Problem(loc, "unknown-key", f"unknown key '{name}': {error['msg']}", at_key=True)
+    if kind in ("union_tag_invalid", "union_tag_not_found"):
+        tag = ctx.get("tag", "")
+        expected = ", ".join(REQUIREMENT_KINDS)
+        if kind == "union_tag_not_found":
+            return Problem(loc, "missing-key", f"missing required key 'kind' (one of: {expected})")
+        return Problem(
+            (*loc, "kind"),
+            "unknown-kind",
+            f"unknown requirement kind '{tag}'{did_you_mean(str(tag), REQUIREMENT_KINDS)}"
+            f" (known: {expected})",
+        )
+    if kind == "bad_date":
+        return Problem(loc, "date", f"{what}: {error['msg']}")
+    if kind in ("string_too_long", "too_long"):
+        limit = ctx.get("max_length")
+        unit = "characters" if kind == "string_too_long" else "items"
+        return Problem(
+            loc, "too-long", f"{what} must be at most {limit} {unit} (it has {len(value)})"
+        )
+    if kind in ("string_too_short", "too_short"):
+        limit = ctx.get("min_length")
+        if kind == "string_too_short":
+            return Problem(loc, "too-short", f"{what} must not be empty")
+        return Problem(loc, "too-short", f"{what} must list at least {limit} item(s)")
+    if kind == "string_pattern_mismatch":
+        return Problem(
+            loc,
+            "id-format",
+            f"'{value}' is not a valid id: use lowercase letters, digits and single hyphens",
+        )
+    if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
+        words = {
+            "greater_than_equal": "at least",
+            "less_than_equal": "at most",
+            "greater_than": "more than",
+            "less_than": "less than",
+        }[kind]
+        bound = next(iter(ctx.values()), "")
+        return Problem(loc, "out-of-range", f"{what} must be {words} {bound}, not {value}")
+    if kind == "literal_error":
+        return Problem(loc, "invalid-value", f"{what}: expected {ctx.get('expected')}")
+    if kind in _TYPE_WORDS:
+        return Problem(
+            loc, "wrong-type", f"{what} must be {_TYPE_WORDS[kind]}, not {describe(value)}"
+        )
+    return Problem(loc, "invalid", f"{what}: {error['msg']}")
+
+
+def _known_keys(model: type[BaseModel], loc: Loc) -> list[str]:
+    """The keys a mapping at ``loc`` may have, for "did you mean"."""
+    current: Any = model
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        current = _field_model(current, part)
+        if current is None:
+            return []
+    if not (isinstance(current, type) and issubclass(current, BaseModel)):
+        return []
+    return [(info.alias or name) for name, info in current.model_fields.items() if name != "slug"]
+
+
+def _field_model(model: Any, key: str) -> Any:
+    if not (isinstance(model, type) and issubclass(model, BaseModel)):
+        return None
+    for name, info in model.model_fields.items():
+        if key in (name, info.alias):
+            return _inner_model(info.annotation)
+    return None
+
+
+def _inner_model(annotation: Any) -> Any:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        return _inner_model(typing.get_args(annotation)[0])
+    if origin in (tuple, list, typing.Union, types.UnionType):
+        for arg in typing.get_args(annotation):
+            found = _inner_model(arg)
+            if found is not None:
+                return found
+    return None

@@ -1,0 +1,1 @@
+"""Reports of the command line: validation results, badges, data changes."""

@@ -1,0 +1,295 @@
+"""YAML files to plain Python data, with every node's position kept for locating problems.
+
+One pass does both jobs: libyaml's C composer builds the node tree, which carries line and
+column, and a small constructor turns it into dicts, lists and scalars under the YAML 1.2 core
+schema (so ``NO`` stays the country code of Norway). A problem found later is located by
+walking the same tree, so no second, slower round-trip parse is ever needed.
+
+libyaml is reached through PyYAML's binding, which composes nodes about 1.6 times faster than
+ruamel.yaml's C composer on partner files (see docs/architecture.md); ruamel.yaml's composer is
+the fallback where PyYAML was built without libyaml. Implicit tags are not resolved by the
+composer at all: the constructor below resolves plain scalars itself, which is faster and pins
+the YAML version.
+
+Dates stay strings here: the models parse them, so ``2024-13-01`` becomes a located error
+rather than a bare exception. Anchors, aliases and merge keys are rejected: a partner file
+needs none, and refusing them keeps a "billion laughs" file linear.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+from ruamel.yaml.error import MarkedYAMLError as RuamelMarkedError
+
+from generator.diagnostics import Diagnostic, Loc, Problem
+
+#: Largest YAML file accepted, in bytes. A partner with hundreds of people fits in a tenth.
+MAX_FILE_BYTES = 256 * 1024
+
+_TAG = "tag:yaml.org,2002:"
+_IMPLICIT = "?"
+_LEADING_TAB = re.compile(r"^[ ]*\t", re.MULTILINE)
+
+_LoaderBase: Any
+if yaml.__with_libyaml__:
+    _LoaderBase = yaml.CSafeLoader
+else:  # pragma: no cover - depends on how PyYAML was built
+    from ruamel.yaml.cyaml import CSafeLoader as _LoaderBase
+
+
+class _Loader(_LoaderBase):  # type: ignore[misc]
+    """A composer that leaves implicit tags unresolved; ``_scalar`` resolves them."""
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
+        return _IMPLICIT
+
+    def descend_resolver(self, current_node: Any, current_index: Any) -> None:
+        return None
+
+    def ascend_resolver(self) -> None:
+        return None
+
+
+_MARKED_ERRORS = (yaml.MarkedYAMLError, RuamelMarkedError)
+#: A composed node, PyYAML's or ruamel.yaml's: both have ``id``, ``tag``, ``value``,
+#: ``style`` and ``start_mark``.
+Node = Any
+
+
+@dataclass(frozen=True)
+class Document:
+    """A parsed YAML file: its plain data and the node tree that says where each part is."""
+
+    path: str
+    data: Any
+    root: Node
+
+    def locate(self, problem: Problem) -> Diagnostic:
+        """Turn a problem into a diagnostic at the line and column of what it points at."""
+        line, column = locate(self.root, problem.loc, at_key=problem.at_key)
+        return Diagnostic(self.path, line, column, problem.code, problem.message)
+
+
+class _InvalidNodeError(Exception):
+    """A structural problem found while constructing data; carries its position."""
+
+    def __init__(self, node: Node, code: str, message: str) -> None:
+        super().__init__(message)
+        self.node = node
+        self.code = code
+        self.message = message
+
+
+def parse_yaml(path: str, raw: bytes) -> tuple[Document | None, list[Diagnostic]]:
+    """Parse one file's bytes. Returns the document, or None and the reasons it has none."""
+    if len(raw) > MAX_FILE_BYTES:
+        return None, [
+            Diagnostic(
+                path,
+                1,
+                1,
+                "file-too-large",
+                f"file is {len(raw):,} bytes; the limit is {MAX_FILE_BYTES:,} bytes",
+            )
+        ]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line, column = _position_of_byte(raw, exc.start)
+        return None, [
+            Diagnostic(
+                path,
+                line,
+                column,
+                "encoding",
+                f"file is not valid UTF-8 (byte 0x{raw[exc.start]:02x})",
+            )
+        ]
+    text = text.removeprefix("\ufeff")
+    tab = _LEADING_TAB.search(text)
+    if tab is not None:
+        line = text.count("\n", 0, tab.start()) + 1
+        column = tab.end() - tab.start()
+        return None, [
+            Diagnostic(
+                path, line, column, "tab", "tab character in indentation; indent with spaces"
+            )
+        ]
+    if "&" in text or "*" in text:
+        found = _find_anchor(path, text)
+        if found is not None:
+            return None, [found]
+    try:
+        root = _Loader(text).get_single_node()
+    except _MARKED_ERRORS as exc:
+        return None, [_syntax_error(path, exc)]
+    if root is None or (root.id == "scalar" and root.value == ""):
+        return None, [Diagnostic(path, 1, 1, "empty-file", "file is empty; expected a mapping")]
+    if root.id != "mapping":
+        line, column = _position(root)
+        return None, [
+            Diagnostic(
+                path,
+                line,
+                column,
+                "not-a-mapping",
+                f"the top level must be a mapping of keys to values, not {_kind(root)}",
+            )
+        ]
+    try:
+        data = _construct(root, set())
+    except _InvalidNodeError as exc:
+        line, column = _position(exc.node)
+        return None, [Diagnostic(path, line, column, exc.code, exc.message)]
+    return Document(path, data, root), []
+
+
+def _find_anchor(path: str, text: str) -> Diagnostic | None:
+    """Report the first anchor or alias, from the event stream (linear, never expanded)."""
+    loader = _Loader(text)
+    try:
+        while loader.check_event():
+            event = loader.get_event()
+            anchor = getattr(event, "anchor", None)
+            if anchor is None:
+                continue
+            kind = "alias" if type(event).__name__ == "AliasEvent" else "anchor"
+            mark = event.start_mark
+            return Diagnostic(
+                path,
+                mark.line + 1,
+                mark.column + 1,
+                "yaml-anchor",
+                f"YAML {kind} '{anchor}' is not allowed; write the value out in full",
+            )
+    except _MARKED_ERRORS as exc:
+        return _syntax_error(path, exc)
+    return None
+
+
+def _syntax_error(path: str, exc: Any) -> Diagnostic:
+    mark = exc.problem_mark or exc.context_mark
+    line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+    problem = exc.problem or "invalid YAML"
+    context = f" {exc.context}" if exc.context else ""
+    return Diagnostic(path, line, column, "yaml-syntax", f"YAML syntax: {problem}{context}")
+
+
+def _position(node: Node) -> tuple[int, int]:
+    return node.start_mark.line + 1, node.start_mark.column + 1
+
+
+def _position_of_byte(raw: bytes, offset: int) -> tuple[int, int]:
+    line_start = raw.rfind(b"\n", 0, offset) + 1
+    return raw.count(b"\n", 0, offset) + 1, offset - line_start + 1
+
+
+def _kind(node: Node) -> str:
+    return {"sequence": "a list", "mapping": "a mapping"}.get(node.id, "a single value")
+
+
+def _construct(node: Node, seen: set[int]) -> Any:
+    if id(node) in seen:  # an alias the pre-scan missed; never expand it
+        raise _InvalidNodeError(node, "yaml-anchor", "YAML aliases are not allowed")
+    seen.add(id(node))
+    kind = node.id
+    if kind == "scalar":
+        return _scalar(node)
+    if kind == "sequence":
+        return [_construct(item, seen) for item in node.value]
+    result: dict[str, Any] = {}
+    for key_node, value_node in node.value:
+        if key_node.id != "scalar" or (key_node.value == "<<" and not key_node.style):
+            raise _InvalidNodeError(key_node, "key-type", "keys must be plain names")
+        key = key_node.value
+        if key in result:
+            line, _ = _position(_key_node(node, key))
+            raise _InvalidNodeError(
+                key_node, "duplicate-key", f"duplicate key '{key}' (first given on line {line})"
+            )
+        result[key] = _construct(value_node, seen)
+    return result
+
+
+def _key_node(mapping: Node, key: str) -> Node:
+    return next(k for k, _ in mapping.value if k.id == "scalar" and k.value == key)
+
+
+# The YAML 1.2 core schema, for plain scalars.
+_NULL = frozenset(("", "~", "null", "Null", "NULL"))
+_BOOL = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
+_INT = re.compile(r"[-+]?[0-9]+\Z|0o[0-7]+\Z|0x[0-9a-fA-F]+\Z")
+_FLOAT = re.compile(
+    r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?\Z"
+    r"|[-+]?\.(?:inf|Inf|INF)\Z|\.(?:nan|NaN|NAN)\Z"
+)
+
+
+def _scalar(node: Node) -> Any:
+    value: str = node.value
+    tag = node.tag
+    if tag == _IMPLICIT:
+        if node.style:  # quoted, literal or folded: always text
+            return value
+        if value in _NULL:
+            return None
+        if value in _BOOL:
+            return _BOOL[value]
+        first = value[:1]
+        if first.isdigit() or first in "-+.":
+            if _INT.match(value):
+                return _int(value)
+            if _FLOAT.match(value):
+                return _float(value)
+        return value
+    if tag in ("!", _TAG + "str"):
+        return value
+    raise _InvalidNodeError(
+        node, "yaml-tag", f"unsupported YAML tag '{tag}'; write the value plainly"
+    )
+
+
+def _int(value: str) -> int:
+    if value.startswith("0x"):
+        return int(value[2:], 16)
+    if value.startswith("0o"):
+        return int(value[2:], 8)
+    return int(value, 10)
+
+
+def _float(value: str) -> float:
+    lowered = value.lower()
+    if lowered.lstrip("+-") == ".inf":
+        return -math.inf if lowered.startswith("-") else math.inf
+    if lowered == ".nan":
+        return math.nan
+    return float(value)
+
+
+def locate(root: Node, loc: Loc, *, at_key: bool = False) -> tuple[int, int]:
+    """The 1-based line and column of ``loc`` in the tree, or of the deepest part that exists."""
+    node = root
+    for depth, part in enumerate(loc):
+        last = depth == len(loc) - 1
+        if node.id == "mapping" and isinstance(part, str):
+            pair = next(
+                ((k, v) for k, v in node.value if k.id == "scalar" and k.value == part), None
+            )
+            if pair is None:
+                return _position(node)
+            key_node, value_node = pair
+            if last and at_key:
+                return _position(key_node)
+            node = value_node
+        elif node.id == "sequence" and isinstance(part, int):
+            if not 0 <= part < len(node.value):
+                return _position(node)
+            node = node.value[part]
+        else:
+            return _position(node)
+    return _position(node)
