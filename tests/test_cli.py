@@ -1,0 +1,169 @@
+"""The command line: validate's four formats, --output, exit statuses, schema."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from xml.etree import ElementTree as ET
+
+import pytest
+
+from generator.cli import main
+from generator.schema import dump, partner_schema, program_schema
+from tests.conftest import FIXTURES, ROOT, MakeFolder
+
+MINIMAL = FIXTURES / "valid" / "minimal.yml"
+BAD_LINKS = FIXTURES / "invalid" / "bad-links.yml"
+
+
+def test_validate_text_passes_on_valid_data(
+    partner_folder: MakeFolder, capsys: pytest.CaptureFixture[str]
+) -> None:
+    partner_folder(MINIMAL)
+    assert main(["validate"]) == 0
+    assert capsys.readouterr().out == "2 files checked: no errors\n"
+
+
+def test_validate_text_lists_every_error_and_fails(
+    partner_folder: MakeFolder, capsys: pytest.CaptureFixture[str]
+) -> None:
+    partner_folder(MINIMAL, BAD_LINKS)
+    assert main(["validate"]) == 1
+    assert capsys.readouterr().out == (
+        "partners/bad-links.yml:4:10: error: 'javascript:alert(1)' must be an http:// or "
+        "https:// URL [url]\n"
+        "partners/bad-links.yml:8:18: error: 'partners(at)links.example' is not an e-mail "
+        "address [email]\n"
+        "2 errors in 1 file (3 checked)\n"
+    )
+
+
+def test_validate_json(partner_folder: MakeFolder, capsys: pytest.CaptureFixture[str]) -> None:
+    partner_folder(BAD_LINKS)
+    assert main(["validate", "--format", "json"]) == 1
+    report = json.loads(capsys.readouterr().out)
+    assert report["valid"] is False
+    assert report["files_checked"] == 2
+    assert report["diagnostics"][0] == {
+        "path": "partners/bad-links.yml", "line": 4, "column": 10, "severity": "error",
+        "code": "url", "message": "'javascript:alert(1)' must be an http:// or https:// URL",
+    }
+
+
+def test_validate_codequality_to_file_keeps_text_in_the_log(
+    partner_folder: MakeFolder, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    partner_folder(BAD_LINKS)
+    assert main(["validate", "--format", "codequality", "--output", "reports/cq.json"]) == 1
+    log = capsys.readouterr().out
+    assert log.startswith("partners/bad-links.yml:4:10: error: ")
+    issues = json.loads((tmp_path / "reports" / "cq.json").read_text(encoding="utf-8"))
+    assert [(i["check_name"], i["location"]) for i in issues] == [
+        ("url", {"path": "partners/bad-links.yml", "lines": {"begin": 4}}),
+        ("email", {"path": "partners/bad-links.yml", "lines": {"begin": 8}}),
+    ]
+    assert {i["severity"] for i in issues} == {"major"}
+    assert all(len(i["fingerprint"]) == 32 for i in issues)
+
+
+def test_codequality_fingerprints_survive_unrelated_edits(
+    partner_folder: MakeFolder, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = partner_folder(BAD_LINKS)
+    main(["validate", "--format", "codequality"])
+    before = [i["fingerprint"] for i in json.loads(capsys.readouterr().out)]
+    path = folder / "bad-links.yml"
+    path.write_text("# a comment that moves every line\n" + path.read_text(encoding="utf-8"))
+    main(["validate", "--format", "codequality"])
+    after = json.loads(capsys.readouterr().out)
+    assert [i["fingerprint"] for i in after] == before
+    assert after[0]["location"]["lines"]["begin"] == 5
+
+
+def test_validate_junit_has_one_case_per_file(
+    partner_folder: MakeFolder, capsys: pytest.CaptureFixture[str]
+) -> None:
+    partner_folder(MINIMAL, BAD_LINKS)
+    assert main(["validate", "--format", "junit"]) == 1
+    suite = ET.fromstring(capsys.readouterr().out).find("testsuite")
+    assert suite is not None
+    assert suite.get("tests") == "3"
+    assert suite.get("failures") == "1"
+    cases = {case.get("name"): case for case in suite.iter("testcase")}
+    assert sorted(cases) == [
+        "partners/bad-links.yml", "partners/minimal.yml", "partners/program.yml",
+    ]
+    failure = cases["partners/bad-links.yml"].find("failure")
+    assert failure is not None
+    assert failure.get("message") == "2 problems"
+    assert failure.text is not None
+    assert failure.text.startswith("partners/bad-links.yml:4:10: error:")
+    assert cases["partners/minimal.yml"].find("failure") is None
+
+
+def test_validate_changes_no_file(partner_folder: MakeFolder) -> None:
+    folder = partner_folder(MINIMAL, BAD_LINKS)
+    before = {p: p.read_bytes() for p in folder.iterdir()}
+    main(["validate"])
+    assert {p: p.read_bytes() for p in folder.iterdir()} == before
+
+
+def test_wrong_usage_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["validate", "--format", "xml"]) == 2
+    assert "invalid choice: 'xml'" in capsys.readouterr().err
+    assert main([]) == 2
+
+
+def test_missing_partner_folder_is_data_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert main(["validate", "--partners", "nowhere"]) == 1
+    assert capsys.readouterr().out == (
+        "nowhere:1:1: error: partner folder does not exist [missing-folder]\n"
+        "1 error in 1 file (1 checked)\n"
+    )
+
+
+def test_module_entry_point_runs_without_traceback(partner_folder: MakeFolder) -> None:
+    folder = partner_folder(**{"broken.yml": "name: [unclosed\n"})
+    done = subprocess.run(
+        [sys.executable, "-m", "generator", "validate"],
+        cwd=folder.parent.resolve(), capture_output=True, text=True, check=False,
+    )
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr + done.stdout
+    assert done.stdout.startswith("partners/broken.yml:2:1: error: YAML syntax:")
+
+
+def test_committed_schemas_are_current() -> None:
+    from generator.load import load_program
+
+    program, _ = load_program(ROOT / "partners" / "program.yml")
+    assert program is not None
+    committed = (ROOT / "schema" / "partner.schema.json").read_text(encoding="utf-8")
+    hint = "regenerate with: partner-locator schema --output schema/partner.schema.json"
+    assert committed == dump(partner_schema(program)), hint
+    committed = (ROOT / "schema" / "program.schema.json").read_text(encoding="utf-8")
+    hint = "regenerate with: partner-locator schema --of program --output schema/program.schema.json"
+    assert committed == dump(program_schema()), hint
+
+
+def test_schema_command_prints_the_committed_schema(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(ROOT)
+    assert main(["schema"]) == 0
+    schema = json.loads(capsys.readouterr().out)
+    assert schema["additionalProperties"] is False
+    assert "slug" not in schema["properties"]
+    assert schema["properties"]["services"]["items"]["enum"][0] == "assessment"
+
+
+def test_every_sample_file_points_editors_at_the_schema() -> None:
+    for path in sorted((ROOT / "partners").glob("*.yml")):
+        first = path.read_text(encoding="utf-8").splitlines()[0]
+        expected = "program" if path.name == "program.yml" else "partner"
+        assert first == f"# yaml-language-server: $schema=../schema/{expected}.schema.json", path
