@@ -47,8 +47,12 @@ def test_validate_json(partner_folder: MakeFolder, capsys: pytest.CaptureFixture
     assert report["valid"] is False
     assert report["files_checked"] == 2
     assert report["diagnostics"][0] == {
-        "path": "partners/bad-links.yml", "line": 4, "column": 10, "severity": "error",
-        "code": "url", "message": "'javascript:alert(1)' must be an http:// or https:// URL",
+        "path": "partners/bad-links.yml",
+        "line": 4,
+        "column": 10,
+        "severity": "error",
+        "code": "url",
+        "message": "'javascript:alert(1)' must be an http:// or https:// URL",
     }
 
 
@@ -91,9 +95,11 @@ def test_validate_junit_has_one_case_per_file(
     assert suite is not None
     assert suite.get("tests") == "3"
     assert suite.get("failures") == "1"
-    cases = {case.get("name"): case for case in suite.iter("testcase")}
+    cases = {str(case.get("name")): case for case in suite.iter("testcase")}
     assert sorted(cases) == [
-        "partners/bad-links.yml", "partners/minimal.yml", "partners/program.yml",
+        "partners/bad-links.yml",
+        "partners/minimal.yml",
+        "partners/program.yml",
     ]
     failure = cases["partners/bad-links.yml"].find("failure")
     assert failure is not None
@@ -131,7 +137,10 @@ def test_module_entry_point_runs_without_traceback(partner_folder: MakeFolder) -
     folder = partner_folder(**{"broken.yml": "name: [unclosed\n"})
     done = subprocess.run(
         [sys.executable, "-m", "generator", "validate"],
-        cwd=folder.parent.resolve(), capture_output=True, text=True, check=False,
+        cwd=folder.parent.resolve(),
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert done.returncode == 1
     assert "Traceback" not in done.stderr + done.stdout
@@ -147,7 +156,7 @@ def test_committed_schemas_are_current() -> None:
     hint = "regenerate with: partner-locator schema --output schema/partner.schema.json"
     assert committed == dump(partner_schema(program)), hint
     committed = (ROOT / "schema" / "program.schema.json").read_text(encoding="utf-8")
-    hint = "regenerate with: partner-locator schema --of program --output schema/program.schema.json"
+    hint = "regenerate: partner-locator schema --of program --output schema/program.schema.json"
     assert committed == dump(program_schema()), hint
 
 
