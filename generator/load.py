@@ -449,37 +449,31 @@ def _problem(model: type[BaseModel], error: ErrorDetails) -> Problem:
 
 
 def _known_keys(model: type[BaseModel], loc: Loc) -> list[str]:
-    """The keys a mapping at ``loc`` may have, for "did you mean"."""
-    current: Any = model
+    """The keys a mapping at ``loc`` may have, for "did you mean" (all members of a union)."""
+    current: list[type[BaseModel]] = [model]
     for part in loc:
         if isinstance(part, int):
             continue
-        current = _field_model(current, part)
-        if current is None:
-            return []
-    if not (isinstance(current, type) and issubclass(current, BaseModel)):
-        return []
-    return [(info.alias or name) for name, info in current.model_fields.items() if name != "slug"]
+        current = [found for m in current for found in _field_models(m, part)]
+    return sorted(
+        {(info.alias or name) for m in current for name, info in m.model_fields.items()}
+        - {"slug"}
+    )
 
 
-def _field_model(model: Any, key: str) -> Any:
-    if not (isinstance(model, type) and issubclass(model, BaseModel)):
-        return None
+def _field_models(model: type[BaseModel], key: str) -> list[type[BaseModel]]:
     for name, info in model.model_fields.items():
         if key in (name, info.alias):
-            return _inner_model(info.annotation)
-    return None
+            return _inner_models(info.annotation)
+    return []
 
 
-def _inner_model(annotation: Any) -> Any:
+def _inner_models(annotation: Any) -> list[type[BaseModel]]:
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
+        return [annotation]
     origin = typing.get_origin(annotation)
     if origin is typing.Annotated:
-        return _inner_model(typing.get_args(annotation)[0])
+        return _inner_models(typing.get_args(annotation)[0])
     if origin in (tuple, list, typing.Union, types.UnionType):
-        for arg in typing.get_args(annotation):
-            found = _inner_model(arg)
-            if found is not None:
-                return found
-    return None
+        return [m for arg in typing.get_args(annotation) for m in _inner_models(arg)]
+    return []

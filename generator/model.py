@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from functools import cached_property
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
@@ -283,9 +284,10 @@ class Program(Strict):
     practices: tuple[Entry, ...] = Field(min_length=1)
     badges: tuple[Badge, ...] = Field(min_length=1)
 
+    @cached_property
+    def _regions_by_country(self) -> dict[str, Region]:
+        return {country: region for region in self.regions for country in region.countries}
+
     def region_of(self, country: str) -> Region | None:
         """The region that covers a country."""
-        for region in self.regions:
-            if country in region.countries:
-                return region
-        return None
+        return self._regions_by_country.get(country)
