@@ -53,3 +53,62 @@ class DataError(Exception):
             f"{len(errors)} error(s) in partner data:\n"
             + "\n".join(d.format() for d in self.diagnostics)
         )
+
+
+#: Every diagnostic code, with what it means. ``docs/data-format.md`` lists each one (a test
+#: keeps the two in step, and another checks that the code uses no other).
+CODES: dict[str, str] = {
+    # the file itself
+    "missing-folder": "the partners folder does not exist",
+    "missing-file": "program.yml is missing",
+    "file-name": "a partner file ends in .yaml instead of .yml",
+    "file-too-large": "the file is larger than the limit (256 KiB)",
+    "encoding": "the file is not UTF-8",
+    "empty-file": "the file has no content",
+    "tab": "a tab character in indentation",
+    "yaml-syntax": "the file is not valid YAML",
+    "yaml-anchor": "an anchor or alias; write values out in full",
+    "yaml-tag": "an explicit YAML tag other than !!str",
+    "duplicate-key": "a key given twice in one mapping",
+    "key-type": "a key that is not a plain name (a list, a mapping or a merge key)",
+    "not-a-mapping": "the top level is not a mapping",
+    "slug": "the file name is not a valid slug",
+    "duplicate-slug": "two files share a slug",
+    "duplicate-name": "two partners share a name (ignoring case and spacing)",
+    # structure
+    "missing-key": "a required key is missing",
+    "unknown-key": "a key the format does not define",
+    "wrong-type": "a value of the wrong type",
+    "date": "a date that is not a real day written YYYY-MM-DD",
+    "too-long": "text or a list longer than its limit",
+    "too-short": "empty text or a list with too few items",
+    "out-of-range": "a number outside its range",
+    "id-format": "an id that is not kebab-case",
+    "invalid-value": "a value not among the allowed ones",
+    "invalid": "any other structural problem",
+    # meaning
+    "unknown-id": "an id the program does not define",
+    "unknown-kind": "a requirement kind the engine does not know",
+    "duplicate-value": "a value listed twice",
+    "duplicate-id": "a person, engagement or program id used twice",
+    "duplicate-kind": "a badge lists one requirement kind twice",
+    "country-code": "not an ISO 3166-1 alpha-2 country code",
+    "language-code": "not an ISO 639-1 language code",
+    "url": "a link that is not a plain http(s) URL",
+    "email": "not an e-mail address",
+    "interval-order": "an interval that ends before it starts",
+    "interval-overlap": "tracks out of order or overlapping",
+    "kpi-before-contract": "a Time-to-Value date before the contract",
+    "missing-course": "a per-course certification without its course",
+    "unexpected-course": "a course on a certification that is not per course",
+    "region-missing": "ISO countries that no region covers",
+    "region-overlap": "a country in two regions",
+    "unreachable": "a requirement no partner could ever meet",
+    # logos
+    "logo": "a logo not named after its partner file",
+    "logo-missing": "the logo file does not exist",
+    "logo-size": "the logo is larger than 256 KiB",
+    "logo-type": "the logo is not an SVG or PNG image",
+    "svg-malformed": "the SVG is not well-formed XML or not an <svg>",
+    "svg-unsafe": "the SVG has a script, an event handler or an external reference",
+}
