@@ -45,3 +45,13 @@ def test_code_uses_only_registered_diagnostic_codes() -> None:
     used = _codes_in_source()
     assert len(used) > 30
     assert sorted(used - CODES.keys()) == []
+
+
+def test_architecture_page_names_every_module() -> None:
+    architecture = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
+    package = ROOT / "generator"
+    modules = [
+        f"generator/{p.name}" for p in sorted(package.glob("*.py")) if p.stem != "__init__"
+    ] + [f"generator/{p.name}/" for p in sorted(package.iterdir()) if (p / "__init__.py").exists()]
+    skip = {"generator/__main__.py"}
+    assert [m for m in modules if m not in skip and f"`{m}`" not in architecture] == []
