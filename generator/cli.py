@@ -22,6 +22,7 @@ from generator.load import (
     load_program,
     partner_files,
 )
+from generator.report.badges import evaluate_all, render_badges
 from generator.report.validate import FORMATS, render_validation
 from generator.schema import dump, partner_schema, program_schema
 
@@ -88,6 +89,17 @@ def _schema(args: argparse.Namespace) -> int:
     return 0
 
 
+def _badges(args: argparse.Namespace) -> int:
+    as_of = resolve_as_of(args.as_of)
+    result = load_folder(Path(args.partners))
+    if not result.ok or result.program is None:
+        sys.stderr.write("".join(d.format() + "\n" for d in sorted(result.diagnostics)))
+        return 1
+    states = evaluate_all(result.partners, result.program, as_of)
+    write_output(render_badges(states, result.program, as_of, args.format), args.output)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser; subcommands register their handler as ``handler``."""
     common = argparse.ArgumentParser(add_help=False)
@@ -118,6 +130,16 @@ def build_parser() -> argparse.ArgumentParser:
     schema.add_argument("--output", metavar="FILE", help="write the schema to FILE")
     schema.set_defaults(handler=_schema)
 
+    badges = commands.add_parser(
+        "badges", parents=[common], help="compute every partner's badges as of a day"
+    )
+    badges.add_argument(
+        "--as-of", metavar="YYYY-MM-DD",
+        help="the day to evaluate (default: SOURCE_DATE_EPOCH's day, else today)",
+    )
+    badges.add_argument("--format", choices=("text", "json"), default="text")
+    badges.add_argument("--output", metavar="FILE", help="write the report to FILE")
+    badges.set_defaults(handler=_badges)
 
     return parser
 

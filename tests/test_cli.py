@@ -176,3 +176,115 @@ def test_every_sample_file_points_editors_at_the_schema() -> None:
         first = path.read_text(encoding="utf-8").splitlines()[0]
         expected = "program" if path.name == "program.yml" else "partner"
         assert first == f"# yaml-language-server: $schema=../schema/{expected}.schema.json", path
+
+
+# --- badges ----------------------------------------------------------------------------------
+
+PSP_PARTNER = """\
+name: Review Cycle Ltd
+website: https://review-cycle.example
+summary: Delivers professional services.
+headquarters: {country: GB, city: Leeds}
+services: [implementation]
+tracks:
+  - {tier: select, from: 2023-01-02}
+practices: [professional-services]
+people:
+  - id: a
+    employed: {from: 2023-01-02}
+    certifications: [{type: pse, earned: 2023-01-02}]
+  - id: b
+    employed: {from: 2023-01-02}
+    certifications: [{type: pse, earned: 2023-01-02}]
+  - id: c
+    employed: {from: 2023-01-02, to: 2024-02-29}
+    certifications: [{type: pse, earned: 2023-01-02}]
+engagements:
+  - id: e1
+    contract: 2023-02-01
+    infrastructure_ready: 2023-02-10
+    first_value: 2023-02-20
+    outcome_achieved: 2023-06-01
+"""
+
+
+def test_badges_json_follows_the_contract(
+    partner_folder: MakeFolder, capsys: pytest.CaptureFixture[str]
+) -> None:
+    partner_folder(**{"review-cycle.yml": PSP_PARTNER})
+    assert main(["badges", "--as-of", "2024-03-04", "--format", "json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["as_of"] == "2024-03-04"
+    psp = report["partners"]["review-cycle"]["psp"]
+    # Granted on the first day with a KPI measured (infrastructure ready 9 days after contract);
+    # the engagement leaves the 365-day window on 2024-02-01, the review day.
+    assert psp["status"] == "grace"
+    assert psp["granted"] == "2023-02-10"
+    assert psp["next_review"] == "2025-02-01"
+    assert psp["grace_until"] == "2024-04-30"
+    assert psp["at_risk"] is False
+    assert psp["eligible"] is False
+    assert psp["unmet"] == ["certified", "time_to_value"]
+    assert [(h["date"], h["status"]) for h in psp["history"]] == [
+        ("2023-02-10", "active"),
+        ("2024-02-01", "grace"),
+    ]
+    assert psp["history"][1]["reason"] == (
+        "review 2024-02-01: not eligible (Time-to-Value: no engagement measured in the last "
+        "365 days); grace until 2024-04-30"
+    )
+    tsp = report["partners"]["review-cycle"]["tsp"]
+    assert tsp == {
+        "status": "none", "granted": None, "next_review": None, "evidence_due": None,
+        "grace_until": None, "at_risk": False, "eligible": False,
+        "unmet": ["practice", "certified", "courses", "csat"], "history": [],
+    }
+
+
+def test_badges_as_of_defaults_to_source_date_epoch(
+    partner_folder: MakeFolder, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    partner_folder(**{"review-cycle.yml": PSP_PARTNER})
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1676246400")  # 2023-02-13 00:00 UTC
+    assert main(["badges", "--format", "json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["as_of"] == "2023-02-13"
+    assert report["partners"]["review-cycle"]["psp"]["status"] == "active"
+    # The day before the KPI date the engagement is still pending: facts after as-of don't exist.
+    assert main(["badges", "--as-of", "2023-02-09", "--format", "json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["partners"]["review-cycle"]["psp"]["status"] == "none"
+
+
+def test_badges_text_lists_every_partner_and_totals(
+    partner_folder: MakeFolder, capsys: pytest.CaptureFixture[str]
+) -> None:
+    partner_folder(**{"review-cycle.yml": PSP_PARTNER})
+    assert main(["badges", "--as-of", "2023-12-01"]) == 0
+    assert capsys.readouterr().out == (
+        "Badges as of 2023-12-01\n"
+        "\n"
+        "review-cycle\n"
+        "  PSP   active    granted 2023-02-10  next review 2024-02-01  evidence due 2024-01-01\n"
+        "  TSP   none      unmet: practice, certified, courses, csat\n"
+        "\n"
+        "PSP: 1 active, 0 grace, 0 at risk, 0 lapsed, 0 none\n"
+        "TSP: 0 active, 0 grace, 0 at risk, 0 lapsed, 1 none\n"
+        "1 partner\n"
+    )
+
+
+def test_badges_on_invalid_data_prints_located_errors(
+    partner_folder: MakeFolder, capsys: pytest.CaptureFixture[str]
+) -> None:
+    partner_folder(BAD_LINKS)
+    assert main(["badges", "--as-of", "2026-01-01"]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.startswith("partners/bad-links.yml:4:10: error: ")
+
+
+@pytest.mark.parametrize("value", ["2026-13-01", "tomorrow"])
+def test_badges_rejects_a_bad_as_of(value: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["badges", "--as-of", value]) == 2
+    assert f"--as-of: '{value}' is not a date written YYYY-MM-DD" in capsys.readouterr().err
