@@ -100,6 +100,33 @@ def _badges(args: argparse.Namespace) -> int:
     return 0
 
 
+def _diff(args: argparse.Namespace) -> int:
+    import tempfile  # noqa: PLC0415 - only this command needs it
+
+    from generator.diff import compare  # noqa: PLC0415 - keeps the badge engine off other commands
+    from generator.report.diff import GitError, render_diff, snapshot  # noqa: PLC0415
+
+    as_of = resolve_as_of(args.as_of)
+    partners = Path(args.partners)
+    with tempfile.TemporaryDirectory(prefix="partner-locator-base-") as scratch:
+        if args.base is not None:
+            try:
+                snapshot(args.base, partners, Path(scratch))
+            except GitError as exc:
+                raise UsageError(f"--base: {exc}") from None
+            base_folder, label = Path(scratch), args.base
+        else:
+            base_folder, label = Path(args.base_dir), args.base_dir
+            if not base_folder.is_dir():
+                raise UsageError(f"--base-dir: '{args.base_dir}' is not a folder")
+        diff = compare(load_folder(base_folder), load_folder(partners), as_of, label)
+    write_output(render_diff(diff, args.format, args.preview_url), args.output)
+    if args.output not in (None, "-") and args.format != "markdown":
+        # The job log still shows the report a person reads.
+        sys.stdout.write(render_diff(diff, "markdown", args.preview_url))
+    return 1 if diff.new_errors else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser; subcommands register their handler as ``handler``."""
     common = argparse.ArgumentParser(add_help=False)
@@ -140,6 +167,23 @@ def build_parser() -> argparse.ArgumentParser:
     badges.add_argument("--format", choices=("text", "json"), default="text")
     badges.add_argument("--output", metavar="FILE", help="write the report to FILE")
     badges.set_defaults(handler=_badges)
+    diff = commands.add_parser(
+        "diff",
+        parents=[common],
+        help="report what a data change does: partners, badges, profiles, program, new errors",
+    )
+    base = diff.add_mutually_exclusive_group(required=True)
+    base.add_argument("--base", metavar="GIT_REF", help="compare with partners/ at this git ref")
+    base.add_argument("--base-dir", metavar="DIR", help="compare with this partners folder")
+    diff.add_argument("--as-of", metavar="YYYY-MM-DD", help="the day both sides are evaluated on")
+    diff.add_argument("--format", choices=("markdown", "json", "html"), default="markdown")
+    diff.add_argument("--output", metavar="FILE", help="write the report to FILE")
+    diff.add_argument(
+        "--preview-url",
+        metavar="URL",
+        help="link profiles to this preview: its root, or a URL with {slug} for each profile",
+    )
+    diff.set_defaults(handler=_diff)
 
     return parser
 

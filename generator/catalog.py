@@ -1,0 +1,185 @@
+"""The validated, evaluated and sorted partner set that every public page is made from.
+
+A catalog is computed once per build from a valid ``LoadResult`` and an as-of day. Each entry
+carries only what the public may see, already worked out: held badges (active or grace), the
+current tier, regions and countries, counts of certified practitioners and the day of the most
+recent award. Pages, facets and exports read entries, never raw partner files, so nothing
+private (people, engagements, reasons, legacy grants) can reach them by accident.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from datetime import date
+from types import MappingProxyType
+
+from generator.badges import BadgeState, certified_count, evaluate_partner
+from generator.diagnostics import DataError
+from generator.load import LoadResult
+from generator.model import Badge, Entry, Partner, Place, Program, Region
+
+#: Statuses the public site shows: a badge is held while active or in grace.
+HELD_STATUSES = ("active", "grace")
+
+
+@dataclass(frozen=True)
+class HeldBadge:
+    """A badge a partner holds on the as-of day, with what the public may know about it."""
+
+    badge: Badge
+    status: str
+    granted: date
+    next_review: date | None
+
+    @property
+    def id(self) -> str:
+        """The badge id, as in program.yml."""
+        return self.badge.id
+
+
+@dataclass(frozen=True)
+class CertifiedCount:
+    """How many employed people hold a valid certification of one type on the as-of day."""
+
+    certification: str
+    name: str
+    count: int
+
+    @property
+    def label(self) -> str:
+        """``4 certified Professional Services Engineers``, ``1 Certified Trainer``."""
+        noun = self.name if self.count == 1 else f"{self.name}s"
+        if noun.casefold().startswith("certified "):
+            return f"{self.count} {noun}"
+        return f"{self.count} certified {noun}"
+
+
+@dataclass(frozen=True)
+class CatalogEntry:
+    """One partner as the public sees it on the as-of day."""
+
+    partner: Partner
+    states: Mapping[str, BadgeState]
+    held: tuple[HeldBadge, ...]
+    tier: Entry | None
+    offices: tuple[Place, ...]
+    countries: tuple[str, ...]
+    regions: tuple[Region, ...]
+    certified: tuple[CertifiedCount, ...]
+    last_awarded: date | None
+    sort_name: str
+
+    @property
+    def slug(self) -> str:
+        """The partner's slug (its file name)."""
+        return self.partner.slug
+
+    @property
+    def name(self) -> str:
+        """The partner's name as written."""
+        return self.partner.name
+
+    @property
+    def held_ids(self) -> tuple[str, ...]:
+        """Ids of the held badges, in program order."""
+        return tuple(h.id for h in self.held)
+
+    @property
+    def letter(self) -> str:
+        """The browse letter: ``a`` to ``z``, or ``0-9`` for anything else."""
+        first = self.sort_name[:1]
+        return first if "a" <= first <= "z" else "0-9"
+
+
+def name_key(name: str) -> str:
+    """A sort key for names: accents folded, case ignored, spaces collapsed."""
+    decomposed = unicodedata.normalize("NFKD", name)
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(plain.casefold().split())
+
+
+def tier_on(partner: Partner, day: date) -> str | None:
+    """The id of the tier whose track holds ``day``, or None."""
+    for track in partner.tracks:
+        if track.from_ <= day and (track.to is None or day <= track.to):
+            return track.tier
+    return None
+
+
+def _unique(values: Iterator[str]) -> tuple[str, ...]:
+    seen: dict[str, None] = {}
+    for value in values:
+        seen.setdefault(value, None)
+    return tuple(seen)
+
+
+def make_entry(partner: Partner, program: Program, as_of: date) -> CatalogEntry:
+    """Evaluate one partner for the public on the as-of day."""
+    states = evaluate_partner(partner, program, as_of)
+    held: list[HeldBadge] = []
+    for badge in program.badges:
+        state = states.get(badge.id)
+        if state is not None and state.status in HELD_STATUSES and state.granted is not None:
+            held.append(HeldBadge(badge, state.status, state.granted, state.next_review))
+    tier_id = tier_on(partner, as_of)
+    tiers = {t.id: t for t in program.tiers}
+    offices = (partner.headquarters, *partner.locations)
+    countries = _unique(o.country for o in offices)
+    region_ids = {r.id for c in countries if (r := program.region_of(c)) is not None}
+    certified = tuple(
+        CertifiedCount(c.id, c.name, n)
+        for c in program.certifications
+        if (n := certified_count(partner, c.id, as_of)) > 0
+    )
+    return CatalogEntry(
+        partner=partner,
+        states=MappingProxyType(dict(states)),
+        held=tuple(held),
+        tier=tiers.get(tier_id) if tier_id is not None else None,
+        offices=offices,
+        countries=countries,
+        regions=tuple(r for r in program.regions if r.id in region_ids),
+        certified=certified,
+        last_awarded=max((h.granted for h in held), default=None),
+        sort_name=name_key(partner.name),
+    )
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """Every valid partner, evaluated on ``as_of``, sorted by name then slug."""
+
+    program: Program
+    as_of: date
+    entries: tuple[CatalogEntry, ...]
+
+    @classmethod
+    def build(cls, result: LoadResult, as_of: date) -> Catalog:
+        """The catalog of a loaded folder; raises ``DataError`` when the folder is invalid."""
+        if not result.ok or result.program is None:
+            raise DataError(list(result.diagnostics))
+        program = result.program
+        entries = [make_entry(p, program, as_of) for p in result.partners]
+        entries.sort(key=by_name)
+        return cls(program, as_of, tuple(entries))
+
+    def by_slug(self) -> Mapping[str, CatalogEntry]:
+        """Entries keyed by slug."""
+        return {e.slug: e for e in self.entries}
+
+    def recently_awarded(self) -> tuple[CatalogEntry, ...]:
+        """Entries by most recent award first; partners without a held badge last, by name."""
+        return tuple(sorted(self.entries, key=by_recent_award))
+
+
+def by_name(entry: CatalogEntry) -> tuple[str, str]:
+    """Sort key: name (folded), then slug."""
+    return (entry.sort_name, entry.slug)
+
+
+def by_recent_award(entry: CatalogEntry) -> tuple[int, str, str]:
+    """Sort key: latest award first, then name, then slug; no award last."""
+    ordinal = entry.last_awarded.toordinal() if entry.last_awarded is not None else 0
+    return (-ordinal, entry.sort_name, entry.slug)
