@@ -66,6 +66,7 @@ CODES: dict[str, str] = {
     "encoding": "the file is not UTF-8",
     "empty-file": "the file has no content",
     "tab": "a tab character in indentation",
+    "control-character": "a character YAML does not allow, such as NUL or another control code",
     "yaml-syntax": "the file is not valid YAML",
     "yaml-anchor": "an anchor or alias; write values out in full",
     "yaml-tag": "an explicit YAML tag other than !!str",

@@ -34,6 +34,10 @@ MAX_FILE_BYTES = 256 * 1024
 _TAG = "tag:yaml.org,2002:"
 _IMPLICIT = "?"
 _LEADING_TAB = re.compile(r"^[ ]*\t", re.MULTILINE)
+#: Characters outside YAML's printable set (tab, line breaks and NEL are allowed).
+_UNPRINTABLE = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]"
+)
 
 _LoaderBase: Any
 if yaml.__with_libyaml__:
@@ -120,6 +124,19 @@ def parse_yaml(path: str, raw: bytes) -> tuple[Document | None, list[Diagnostic]
                 path, line, column, "tab", "tab character in indentation; indent with spaces"
             )
         ]
+    bad = _UNPRINTABLE.search(text)
+    if bad is not None:
+        line = text.count("\n", 0, bad.start()) + 1
+        column = bad.start() - (text.rfind("\n", 0, bad.start()) + 1) + 1
+        return None, [
+            Diagnostic(
+                path,
+                line,
+                column,
+                "control-character",
+                f"character U+{ord(bad.group()):04X} is not allowed in YAML; remove it",
+            )
+        ]
     if "&" in text or "*" in text:
         found = _find_anchor(path, text)
         if found is not None:
@@ -128,6 +145,8 @@ def parse_yaml(path: str, raw: bytes) -> tuple[Document | None, list[Diagnostic]
         root = _Loader(text).get_single_node()
     except _MARKED_ERRORS as exc:
         return None, [_syntax_error(path, exc)]
+    except yaml.reader.ReaderError as exc:  # a character the scan above let through
+        return None, [_reader_error(path, text, exc)]
     if root is None or (root.id == "scalar" and root.value == ""):
         return None, [Diagnostic(path, 1, 1, "empty-file", "file is empty; expected a mapping")]
     if root.id != "mapping":
@@ -169,6 +188,8 @@ def _find_anchor(path: str, text: str) -> Diagnostic | None:
             )
     except _MARKED_ERRORS as exc:
         return _syntax_error(path, exc)
+    except yaml.reader.ReaderError as exc:
+        return _reader_error(path, text, exc)
     return None
 
 
@@ -178,6 +199,13 @@ def _syntax_error(path: str, exc: Any) -> Diagnostic:
     problem = exc.problem or "invalid YAML"
     context = f" {exc.context}" if exc.context else ""
     return Diagnostic(path, line, column, "yaml-syntax", f"YAML syntax: {problem}{context}")
+
+
+def _reader_error(path: str, text: str, exc: yaml.reader.ReaderError) -> Diagnostic:
+    offset = min(exc.position, len(text))
+    line = text.count("\n", 0, offset) + 1
+    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+    return Diagnostic(path, line, column, "control-character", f"YAML: {exc.reason}")
 
 
 def _position(node: Node) -> tuple[int, int]:

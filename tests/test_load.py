@@ -75,6 +75,22 @@ def test_non_utf8_bytes_are_located(partner_folder: MakeFolder) -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("raw", "where", "code_point"),
+    [(b"name: Acme\x00\n", "1:11", "0000"), (b"name: Acme\nsummary: bell \x07\n", "2:15", "0007")],
+)
+def test_control_characters_are_located(
+    partner_folder: MakeFolder, raw: bytes, where: str, code_point: str
+) -> None:
+    folder = partner_folder()
+    (folder / "control.yml").write_bytes(raw)
+    (diagnostic,) = load_folder(folder).diagnostics
+    assert diagnostic.format() == (
+        f"partners/control.yml:{where}: error: character U+{code_point} is not allowed in YAML; "
+        "remove it [control-character]"
+    )
+
+
 def test_oversized_file_is_refused(partner_folder: MakeFolder) -> None:
     folder = partner_folder(**{"huge.yml": "name: x\n" + "# padding\n" * 30_000})
     (diagnostic,) = load_folder(folder).diagnostics
