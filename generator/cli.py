@@ -127,6 +127,25 @@ def _diff(args: argparse.Namespace) -> int:
     return 1 if diff.new_errors else 0
 
 
+def _render(args: argparse.Namespace) -> int:
+    # Only this command needs the site's templates and Markdown.
+    from generator.site.render import OutputFolderError, render_folder  # noqa: PLC0415
+
+    as_of = resolve_as_of(args.as_of)
+    result = load_folder(Path(args.partners))
+    if not result.ok:
+        sys.stderr.write("".join(d.format() + "\n" for d in sorted(result.diagnostics)))
+        return 1
+    docs = None if args.no_docs else Path(args.docs)
+    try:
+        count = render_folder(result, as_of, Path(args.out), docs_dir=docs,
+                              directory_urls=not args.flat_urls)
+    except OutputFolderError as exc:
+        raise UsageError(f"--out: {exc}") from None
+    sys.stdout.write(f"{count} pages written to {args.out}\n")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser; subcommands register their handler as ``handler``."""
     common = argparse.ArgumentParser(add_help=False)
@@ -184,6 +203,17 @@ def build_parser() -> argparse.ArgumentParser:
         help="link profiles to this preview: its root, or a URL with {slug} for each profile",
     )
     diff.set_defaults(handler=_diff)
+
+    render = commands.add_parser(
+        "render", parents=[common], help="write the site's page plan to a folder without MkDocs"
+    )
+    render.add_argument("--out", required=True, metavar="DIR", help="folder to write (replaced)")
+    render.add_argument("--as-of", metavar="YYYY-MM-DD", help="the day badges are computed for")
+    render.add_argument("--docs", default="docs", metavar="DIR", help="hand-written pages")
+    render.add_argument("--no-docs", action="store_true", help="skip the hand-written pages")
+    render.add_argument("--flat-urls", action="store_true",
+                        help="link pages as .../index.html (use_directory_urls: false)")
+    render.set_defaults(handler=_render)
 
     return parser
 

@@ -1,0 +1,1 @@
+"""The public site: the page plan (MkDocs-free), its templates and the thin MkDocs plugin."""

@@ -1,0 +1,555 @@
+/* The partner locator: search, facets and sorting on top of the server-rendered first screen.
+ *
+ * Progressive enhancement: the page already lists the first partners, every facet value with
+ * its count, and plain links to the full directory. This script adds search, filtering and
+ * sorting from the locator's prebuilt index (see generator/site/locator_index.py):
+ *
+ * - one small index file, fetched once: a bitset per facet value, award ages for sorting, and
+ *   the names of the other files;
+ * - term shards, fetched for the first letters a visitor types;
+ * - card chunks, fetched only for the partners on screen.
+ *
+ * Filtering and counting are bitwise operations over those sets, a few milliseconds for tens
+ * of thousands of partners. Every state lives in the URL query, so a link reproduces a view
+ * and Back and Forward move between views. Works with Material's instant navigation
+ * (document$) and without it, under any path prefix, with or without directory URLs.
+ */
+(() => {
+  "use strict";
+
+  const FACETS = ["badge", "tier", "service", "region", "country", "language", "industry"];
+  const SORTS = ["name", "recent"];
+  const MAX_TERMS = 8;
+  // Weights of a query word's best match in a partner; results sort by their sum.
+  const WEIGHT = { nameExact: 12, namePrefix: 8, label: 4, otherExact: 2, otherPrefix: 1 };
+  const indexes = new Map();
+
+  // --- sets of partners: bitsets over partner numbers (name order) -------------------------
+
+  function wordsFor(count) { return (count + 31) >>> 5; }
+
+  function emptySet(count) { return new Uint32Array(wordsFor(count)); }
+
+  function fullSet(count) {
+    const set = new Uint32Array(wordsFor(count)).fill(0xffffffff);
+    const rest = count & 31;
+    if (rest) set[set.length - 1] = (2 ** rest - 1) >>> 0;
+    return set;
+  }
+
+  function decodeSet(text, count) {
+    const raw = atob(text);
+    const set = emptySet(count);
+    for (let i = 0; i < raw.length; i += 1) set[i >>> 2] |= raw.charCodeAt(i) << ((i & 3) << 3);
+    return set;
+  }
+
+  function has(set, number) { return (set[number >>> 5] >>> (number & 31)) & 1; }
+
+  function add(set, number) { set[number >>> 5] |= 1 << (number & 31); }
+
+  function intersect(target, other) {
+    for (let i = 0; i < target.length; i += 1) target[i] &= other[i];
+    return target;
+  }
+
+  function unite(target, other) {
+    for (let i = 0; i < target.length; i += 1) target[i] |= other[i];
+    return target;
+  }
+
+  function popcount(x) {
+    x -= (x >>> 1) & 0x55555555;
+    x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+    return (Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24);
+  }
+
+  function countBoth(a, b) {
+    let total = 0;
+    for (let i = 0; i < a.length; i += 1) total += popcount(a[i] & b[i]);
+    return total;
+  }
+
+  function members(set) {
+    const out = [];
+    for (let w = 0; w < set.length; w += 1) {
+      let word = set[w];
+      while (word) {
+        const low = word & -word;
+        out.push((w << 5) + 31 - Math.clz32(low));
+        word ^= low;
+      }
+    }
+    return out;
+  }
+
+  // --- the index ---------------------------------------------------------------------------
+
+  // As fold() in locator_index.py: lower case, accents dropped, a few letters spelt plainly.
+  // Escaped, as the rest of this file, so it means the same in any declared encoding.
+  const PLAIN = {
+    "\u00f8": "o",
+    "\u00e6": "ae",
+    "\u0153": "oe",
+    "\u00df": "ss",
+    "\u0111": "d",
+    "\u00f0": "d",
+    "\u0142": "l",
+    "\u00fe": "th",
+    "\u0131": "i",
+    "\u0127": "h",
+  };
+
+  function fold(text) {
+    return text.toLowerCase().normalize("NFKD").replace(/\p{M}/gu, "")
+      .replace(/[\u00f8\u00e6\u0153\u00df\u0111\u00f0\u0142\u00fe\u0131\u0127]/g, (c) => PLAIN[c]);
+  }
+
+  function tokens(text) { return fold(text).match(/[\p{L}\p{N}]+/gu) || []; }
+
+  async function fetchOk(url) {
+    const response = await fetch(url);
+    if (!response.ok) throw new Error(`${response.status} ${url}`);
+    return response;
+  }
+
+  function cached(map, key, load) {
+    if (!map.has(key)) {
+      const pending = load();
+      pending.catch(() => map.delete(key));
+      map.set(key, pending);
+    }
+    return map.get(key);
+  }
+
+  async function openIndex(url) {
+    const data = await (await fetchOk(url)).json();
+    const count = data.count;
+    const sets = {};
+    const values = {};
+    for (const facet of data.facets) {
+      values[facet.name] = facet.values;
+      sets[facet.name] = new Map(facet.values.map((v, i) => [v, decodeSet(facet.bits[i], count)]));
+    }
+    const award = data.award;
+    const recent = Array.from({ length: count }, (_, i) => i).sort((a, b) => {
+      const x = award[a] || Infinity;
+      const y = award[b] || Infinity;
+      return x === y ? a - b : x - y;
+    });
+    return {
+      url, count, sets, values, recent,
+      cards: data.cards,
+      shardKeys: Object.keys(data.terms),
+      shardFiles: data.terms,
+      stop: new Set(data.stop),
+      shards: new Map(),
+      chunks: new Map(),
+    };
+  }
+
+  function loadIndex(url) { return cached(indexes, url, () => openIndex(url)); }
+
+  function shardKeysFor(index, term) {
+    return index.shardKeys.filter((key) => key.startsWith(term) || term.startsWith(key));
+  }
+
+  function loadShard(index, key) {
+    return cached(index.shards, key, async () => {
+      const file = new URL(index.shardFiles[key], index.url).href;
+      const lines = (await (await fetchOk(file)).text()).split("\n").filter(Boolean);
+      return { words: lines.map((line) => line.slice(0, line.indexOf("\t"))), lines };
+    });
+  }
+
+  function loadChunk(index, number) {
+    return cached(index.chunks, number, async () => {
+      const file = new URL(index.cards.files[number], index.url).href;
+      return (await fetchOk(file)).json();
+    });
+  }
+
+  async function cardData(index, numbers) {
+    const size = index.cards.size;
+    const wanted = [...new Set(numbers.map((n) => Math.floor(n / size)))];
+    const chunks = new Map(await Promise.all(
+      wanted.map(async (c) => [c, await loadChunk(index, c)])));
+    return numbers.map((n) => ({ number: n, record: chunks.get(Math.floor(n / size))[n % size] }));
+  }
+
+  function readGaps(text, set) {
+    if (!text) return;
+    let number = -1;
+    for (const gap of text.split(",")) {
+      number += parseInt(gap, 36);
+      add(set, number);
+    }
+  }
+
+  // --- a query -----------------------------------------------------------------------------
+
+  // The words of a query worth matching: a stop word only counts as the last word, which
+  // may be the start of a longer one still being typed.
+  function queryTerms(index, q) {
+    const words = tokens(q).slice(0, MAX_TERMS);
+    return words.filter((w, i) => !index.stop.has(w) || i === words.length - 1);
+  }
+
+  // For one query word: partners whose name has it (exactly, or as the start of a word),
+  // whose facet values' labels have it, or whose other text has it.
+  async function matchTerm(index, labels, term) {
+    const count = index.count;
+    const found = {
+      nameExact: emptySet(count), namePrefix: emptySet(count), label: emptySet(count),
+      otherExact: emptySet(count), otherPrefix: emptySet(count),
+    };
+    const shards = await Promise.all(shardKeysFor(index, term).map((k) => loadShard(index, k)));
+    for (const shard of shards) {
+      shard.words.forEach((word, i) => {
+        if (!word.startsWith(term)) return;
+        const [, name, other] = shard.lines[i].split("\t");
+        const exact = word === term;
+        readGaps(name, exact ? found.nameExact : found.namePrefix);
+        readGaps(other, exact ? found.otherExact : found.otherPrefix);
+      });
+    }
+    for (const label of labels) {
+      if (label.words.some((w) => w.startsWith(term))) {
+        unite(found.label, index.sets[label.facet].get(label.value));
+      }
+    }
+    const any = emptySet(count);
+    for (const set of Object.values(found)) unite(any, set);
+    return { found, any };
+  }
+
+  async function findPartners(index, labels, state) {
+    const count = index.count;
+    const terms = queryTerms(index, state.q);
+    const matches = await Promise.all(terms.map((t) => matchTerm(index, labels, t)));
+    const text = fullSet(count);
+    for (const match of matches) intersect(text, match.any);
+    // One set per ticked facet: its values united (OR); facets intersect (AND).
+    const chosen = {};
+    for (const facet of FACETS) {
+      const ticked = state.selected[facet];
+      if (!ticked || !index.sets[facet]) continue;
+      const set = emptySet(count);
+      for (const value of ticked) {
+        const values = index.sets[facet].get(value);
+        if (values) unite(set, values);
+      }
+      chosen[facet] = set;
+    }
+    const shown = text.slice();
+    for (const set of Object.values(chosen)) intersect(shown, set);
+    // A facet's counts: the view under every selection but its own.
+    const counts = {};
+    for (const facet of FACETS) {
+      if (!index.sets[facet]) continue;
+      let base = shown;
+      if (chosen[facet]) {
+        base = text.slice();
+        for (const [other, set] of Object.entries(chosen)) if (other !== facet) intersect(base, set);
+      }
+      counts[facet] = {};
+      for (const [value, set] of index.sets[facet]) counts[facet][value] = countBoth(base, set);
+    }
+    return { results: order(index, shown, matches, state), counts };
+  }
+
+  function order(index, shown, matches, state) {
+    const sort = state.sort || (matches.length ? "" : "name");
+    if (sort === "recent") return index.recent.filter((n) => has(shown, n));
+    const numbers = members(shown);
+    if (sort === "name") return numbers;
+    const score = new Float64Array(index.count);
+    for (const { found } of matches) {
+      // Each partner scores the weight of its best kind of match, tried from the best down.
+      const kinds = Object.entries(WEIGHT).sort((a, b) => b[1] - a[1])
+        .map(([kind, weight]) => [found[kind], weight]);
+      for (const n of numbers) {
+        for (const [set, weight] of kinds) {
+          if (has(set, n)) {
+            score[n] += weight;
+            break;
+          }
+        }
+      }
+    }
+    return numbers.sort((a, b) => score[b] - score[a] || a - b);
+  }
+
+  // --- the page ----------------------------------------------------------------------------
+
+  function readState(search) {
+    const params = new URLSearchParams(search);
+    const selected = {};
+    for (const facet of FACETS) {
+      const values = params.getAll(facet).filter((v) => v !== "");
+      if (values.length) selected[facet] = [...new Set(values)];
+    }
+    const sort = params.get("sort") || "";
+    return { q: params.get("q") || "", sort: SORTS.includes(sort) ? sort : "", selected };
+  }
+
+  function queryOf(state) {
+    const params = new URLSearchParams();
+    if (state.q) params.append("q", state.q);
+    if (state.sort) params.append("sort", state.sort);
+    for (const facet of FACETS) {
+      for (const value of state.selected[facet] || []) params.append(facet, value);
+    }
+    const text = params.toString();
+    return text ? `?${text}` : "";
+  }
+
+  function isEmpty(state) {
+    return !state.q && !state.sort && Object.keys(state.selected).length === 0;
+  }
+
+  function plural(count, one, many) {
+    return `${count.toLocaleString("en")} ${count === 1 ? one : many}`;
+  }
+
+  function statusText(total, shown) {
+    if (total === 0) return "No partners match. Try another search or fewer filters.";
+    if (shown >= total) return `${plural(total, "partner", "partners")}.`;
+    return `${plural(total, "partner", "partners")}, showing the first ${shown.toLocaleString("en")}.`;
+  }
+
+  function element(tag, className, text) {
+    const node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+
+  function mount(root) {
+    const form = root.querySelector("[data-pl-form]");
+    const input = form.querySelector("input[name=q]");
+    const sortSelect = form.querySelector("select[name=sort]");
+    const status = root.querySelector("[data-pl-status]");
+    const list = root.querySelector("[data-pl-results]");
+    const clear = root.querySelector("[data-pl-clear]");
+    const moreButton = root.querySelector("[data-pl-more-button]");
+    const extra = JSON.parse(root.dataset.labels);
+    const pageSize = Number(root.dataset.pageSize) || 24;
+    const indexUrl = new URL(root.dataset.index, location.href).href;
+    const profilePattern = root.dataset.profile;
+    const logoPattern = root.dataset.logo;
+    const boxes = [...form.querySelectorAll("input[type=checkbox]")];
+    // Labels of facet values come from the page itself; search matches their words too.
+    const labels = {};
+    const labelWords = [];
+    for (const box of boxes) {
+      const text = box.closest("label").querySelector(".pl-facet__label").textContent;
+      (labels[box.name] ||= {})[box.value] = text;
+      const words = tokens(text);
+      if (box.name === "badge" && extra.abbr[box.value]) words.push(...tokens(extra.abbr[box.value]));
+      labelWords.push({ facet: box.name, value: box.value, words });
+    }
+    const listeners = [];
+    let sequence = 0;
+    let results = [];
+    let shown = 0;
+
+    function on(target, type, handler) {
+      target.addEventListener(type, handler);
+      listeners.push(() => target.removeEventListener(type, handler));
+    }
+
+    function stateOfControls() {
+      const selected = {};
+      for (const box of boxes) {
+        if (box.checked) (selected[box.name] ||= []).push(box.value);
+      }
+      return { q: input.value.trim(), sort: sortSelect.value, selected };
+    }
+
+    function setControls(state) {
+      if (input.value.trim() !== state.q) input.value = state.q;
+      sortSelect.value = state.sort;
+      for (const box of boxes) {
+        box.checked = (state.selected[box.name] || []).includes(box.value);
+      }
+      clear.hidden = Object.keys(state.selected).length === 0;
+    }
+
+    function valuesOf(index, facet, number) {
+      return index.values[facet].filter((v) => has(index.sets[facet].get(v), number));
+    }
+
+    // Same markup as the server's _card.html.
+    function card(index, { number, record }) {
+      const [name, slug, logo, city, country, others, services] = record;
+      const item = element("li", "pl-card");
+      if (logo) {
+        const img = element("img", "pl-card__logo");
+        img.src = logoPattern.replace("FILE", `${encodeURIComponent(slug)}.${logo}`);
+        img.alt = "";
+        img.width = 48;
+        img.height = 48;
+        img.loading = "lazy";
+        item.append(img);
+      } else {
+        const initials = name.split(/[^\p{L}\p{N}_]+/u).filter(Boolean).slice(0, 2)
+          .map((w) => Array.from(w)[0]).join("").toUpperCase() || "?";
+        const span = element("span", "pl-card__logo pl-card__logo--none", initials);
+        span.setAttribute("aria-hidden", "true");
+        item.append(span);
+      }
+      const body = element("div", "pl-card__body");
+      const heading = element("h3", "pl-card__name");
+      const link = element("a", "", name);
+      link.href = profilePattern.replace("SLUG", encodeURIComponent(slug));
+      heading.append(link);
+      body.append(heading);
+      const badges = valuesOf(index, "badge", number);
+      if (badges.length) {
+        const line = element("p", "pl-card__badges");
+        for (const id of badges) {
+          const chip = element("span", `pl-badge pl-badge--${id}`, extra.abbr[id] || id);
+          chip.title = labels.badge[id] || id;
+          line.append(chip);
+        }
+        body.append(line);
+      }
+      const tier = valuesOf(index, "tier", number)[0];
+      const code = index.values.country[country];
+      let place = `${city}, ${labels.country[code] || code}`;
+      if (others) place += ` and ${plural(others, "more office", "more offices")}`;
+      body.append(element("p", "pl-card__meta",
+        `${tier ? labels.tier[tier] : extra.noTier} \u00b7 ${place}`));
+      const names = services.map((i) => labels.service[index.values.service[i]]);
+      body.append(element("p", "pl-card__services", names.join(", ")));
+      item.append(body);
+      return item;
+    }
+
+    async function showMore(token) {
+      const index = await loadIndex(indexUrl);
+      const next = await cardData(index, results.slice(shown, shown + pageSize));
+      if (token !== sequence) return;
+      const fragment = document.createDocumentFragment();
+      for (const data of next) fragment.append(card(index, data));
+      list.append(fragment);
+      shown += next.length;
+      moreButton.hidden = shown >= results.length;
+      status.textContent = statusText(results.length, shown);
+    }
+
+    function setCounts(counts) {
+      for (const box of boxes) {
+        const count = (counts[box.name] && counts[box.name][box.value]) || 0;
+        const label = box.closest("label");
+        label.querySelector("[data-count]").textContent = count.toLocaleString("en");
+        label.classList.toggle("pl-facet__value--empty", count === 0 && !box.checked);
+      }
+    }
+
+    async function update(state) {
+      const token = ++sequence;
+      root.setAttribute("aria-busy", "true");
+      const index = await loadIndex(indexUrl);
+      const found = await findPartners(index, labelWords, state);
+      if (token !== sequence) return;
+      const first = await cardData(index, found.results.slice(0, pageSize));
+      if (token !== sequence) return;
+      results = found.results;
+      const fragment = document.createDocumentFragment();
+      for (const data of first) fragment.append(card(index, data));
+      list.replaceChildren(fragment);
+      shown = first.length;
+      setCounts(found.counts);
+      moreButton.hidden = shown >= results.length;
+      status.textContent = statusText(results.length, shown);
+      root.removeAttribute("aria-busy");
+      root.dispatchEvent(new CustomEvent("pl:results", { bubbles: true }));
+    }
+
+    function navigate(push) {
+      const state = stateOfControls();
+      clear.hidden = Object.keys(state.selected).length === 0;
+      const url = `${location.pathname}${queryOf(state)}${location.hash}`;
+      // A null state keeps Material's instant navigation out of our own history entries.
+      if (push) history.pushState(null, "", url);
+      else history.replaceState(null, "", url);
+      return update(state).catch(reportError);
+    }
+
+    function reportError(error) {
+      status.textContent = "Search is not available right now. The directory below lists every partner.";
+      root.removeAttribute("aria-busy");
+      console.error(error);
+    }
+
+    function warmUp() { loadIndex(indexUrl).catch(() => {}); }
+
+    let typing = false;
+    on(input, "input", () => {
+      // One history entry per search, not per keystroke.
+      navigate(!typing);
+      typing = true;
+    });
+    on(input, "focus", warmUp);
+    on(form, "pointerover", warmUp);
+    on(form, "focusin", warmUp);
+    on(form, "submit", (event) => { event.preventDefault(); });
+    on(form, "change", (event) => {
+      if (event.target === input) return;
+      typing = false;
+      navigate(true);
+    });
+    on(clear, "click", () => {
+      for (const box of boxes) box.checked = false;
+      typing = false;
+      navigate(true);
+      input.focus();
+    });
+    on(moreButton, "click", () => { showMore(sequence).catch(reportError); });
+    on(window, "popstate", () => {
+      const state = readState(location.search);
+      typing = false;
+      setControls(state);
+      update(state).catch(reportError);
+    });
+
+    // The page's head moved `q` aside so Material's own search does not claim it; restore it.
+    const search = window.__plSearch !== undefined ? window.__plSearch : location.search;
+    delete window.__plSearch;
+    const initial = readState(search);
+    if (search !== location.search) {
+      history.replaceState(history.state, "", `${location.pathname}${search}${location.hash}`);
+    }
+    setControls(initial);
+    if (!isEmpty(initial)) update(initial).catch(reportError);
+    root.dataset.plReady = "true";
+
+    return { destroy() { sequence += 1; for (const off of listeners) off(); } };
+  }
+
+  // Material's search dialog has no accessible name of its own.
+  function nameSearchDialog() {
+    for (const dialog of document.querySelectorAll(".md-search[role=dialog]:not([aria-label])")) {
+      dialog.setAttribute("aria-label", "Search this site");
+    }
+  }
+
+  function start() {
+    nameSearchDialog();
+    if (active) active.destroy();
+    active = null;
+    const root = document.querySelector("[data-pl-locator]");
+    if (root) active = mount(root);
+  }
+
+  let active = null;
+  if (typeof window.document$ !== "undefined" && typeof window.document$.subscribe === "function") {
+    window.document$.subscribe(start);
+  } else if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
+})();

@@ -1,0 +1,289 @@
+"""The ``partner-locator`` MkDocs plugin: short handlers that connect the page plan to a build.
+
+Data is loaded and checked in ``on_pre_build``, before MkDocs cleans the site folder, so
+invalid data fails the build with the ``validate`` errors and leaves the previous site alone.
+Everything else (what the pages say, where they go) is decided by ``generator.site.pages``.
+
+The locator and the directory's index are MkDocs pages, so hand-written pages can link to them.
+Profiles and directory lists, thousands of pages, are written in ``on_post_build`` through
+``generator.site.theme_pages``: the same bytes as MkDocs would write, at a fraction of the cost.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment
+from markupsafe import Markup
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.nav import Navigation
+from mkdocs.structure.pages import Page
+from mkdocs.utils.templates import TemplateContext
+
+from generator.catalog import Catalog
+from generator.diagnostics import DataError
+from generator.load import load_folder
+from generator.site.config import PartnerLocatorConfig, resolve_as_of
+from generator.site.pages import (
+    DIRECTORY,
+    LOCATOR,
+    MarkerError,
+    PlannedPage,
+    SiteOptions,
+    SitePlan,
+    expand_markers,
+    plan_site,
+    sitemap_files,
+)
+from generator.site.theme_pages import (
+    HEAD_CONTEXT_KEY,
+    ThemePages,
+    nested_documents,
+    page_description,
+    page_title,
+)
+from generator.site.urls import UrlStyle
+
+log = logging.getLogger("mkdocs.plugins.partner-locator")
+HERE = Path(__file__).parent
+THEME_DIR = HERE / "theme"
+ASSETS = {
+    "assets/partner-locator/locator.js": HERE / "assets" / "locator.js",
+    "assets/partner-locator/locator.css": HERE / "assets" / "locator.css",
+}
+#: Front matter of generated pages, by kind: the theme template, out of Material's search.
+META: dict[str, dict[str, Any]] = {
+    "locator": {"template": "partner-locator.html", "search": {"exclude": True},
+                "hide": ["navigation", "toc"]},
+    "profile": {"template": "partner-locator.html", "search": {"exclude": True},
+                "hide": ["toc"]},
+    "directory": {"template": "partner-locator.html", "search": {"exclude": True},
+                  "hide": ["toc"]},
+}
+#: Generated pages that stay MkDocs pages, because hand-written pages link to them.
+LINKED_PAGES = frozenset({LOCATOR, DIRECTORY})
+
+
+def front_matter(meta: dict[str, Any]) -> str:
+    """``meta`` as a YAML front matter block (flow style, which YAML reads as JSON)."""
+    lines = [f"{key}: {json.dumps(value)}" for key, value in meta.items()]
+    return "---\n" + "\n".join(lines) + "\n---\n"
+
+
+class PartnerLocatorPlugin(BasePlugin[PartnerLocatorConfig]):  # type: ignore[no-untyped-call]
+    """Adds the locator, the profiles, the directory and the open data to a build."""
+
+    supports_multiple_instances = False
+
+    def __init__(self) -> None:
+        self.partners_dir = Path("partners")
+        self.catalog: Catalog | None = None
+        self.plan: SitePlan | None = None
+        self.planned: dict[str, PlannedPage] = {}
+        self.stamped: list[PlannedPage] = []
+        self.nav: Navigation | None = None
+        self.env: Environment | None = None
+        self._documents: Sequence[File] = ()
+        self._taken: set[str] = set()
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        """Reset state (``mkdocs serve`` rebuilds), find the data, add the theme parts."""
+        self.catalog, self.plan, self.planned, self.stamped = None, None, {}, []
+        self.nav, self.env = None, None
+        root = Path(config.config_file_path or ".").resolve().parent
+        self.partners_dir = root / self.config.partners
+        try:
+            option = self.config.as_of
+            self.as_of = resolve_as_of(option if isinstance(option, str | date) else None)
+        except ValueError as exc:
+            raise PluginError(f"partner-locator: {exc}") from None
+        dirs = config.theme.dirs
+        if str(THEME_DIR) not in dirs:
+            dirs.insert(1 if config.theme.custom_dir else 0, str(THEME_DIR))
+        for uri in ASSETS:
+            if uri.endswith(".css") and uri not in config.extra_css:
+                config.extra_css.append(uri)
+            if uri.endswith(".js") and uri not in [str(s) for s in config.extra_javascript]:
+                config.extra_javascript.append(uri)
+        return config
+
+    def on_pre_build(self, *, config: MkDocsConfig) -> None:
+        """Load and check every partner file before anything is written."""
+        result = load_folder(self.partners_dir)
+        if not result.ok:
+            raise PluginError(str(DataError(list(result.diagnostics))))
+        self.catalog = Catalog.build(result, self.as_of)
+        options = SiteOptions(
+            directory_urls=config.use_directory_urls,
+            results_per_page=self.config.results_per_page,
+            browse_page_size=self.config.browse_page_size,
+        )
+        self.plan = plan_site(self.catalog, self.partners_dir, options, _site_url(config))
+        self.planned = {p.src_uri: p for p in self.plan.pages}
+        log.info("partner-locator: %d partners as of %s", len(self.catalog.entries), self.as_of)
+
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        """Add the generated pages, the data files and the locator's assets."""
+        plan = self._plan()
+        # Files rebuilds its index after every append, so clashes are checked against a set.
+        self._taken = {f.src_uri for f in files}
+        if self.config.stamp_pages:
+            self.stamped = [p for p in plan.pages if p.src_uri not in LINKED_PAGES]
+            self._claim_stamped(files, UrlStyle(config.use_directory_urls))
+        stamped = {p.src_uri for p in self.stamped}
+        for page in plan.pages:
+            if page.src_uri not in stamped:
+                self._add(files, File.generated(config, page.src_uri,
+                                                content=front_matter(META[page.kind]),
+                                                inclusion=InclusionLevel.NOT_IN_NAV))
+        for data in plan.files:
+            if data.source is not None:
+                generated = File.generated(config, data.path, abs_src_path=str(data.source))
+            else:
+                generated = File.generated(config, data.path, content=data.read())
+            self._add(files, generated)
+        for uri, source in ASSETS.items():
+            self._add(files, File.generated(config, uri, abs_src_path=str(source)))
+        return files
+
+    def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig,
+                         files: Files) -> str:
+        """Generated pages get their titles; hand-written pages get their markers expanded."""
+        planned = self.planned.get(page.file.src_uri)
+        if planned is not None:
+            # The theme prints these unescaped, so they are escaped here, once.
+            page.meta["title"] = Markup(page_title(planned))  # noqa: S704 - escaped
+            if (description := page_description(planned)) is not None:
+                page.meta["description"] = Markup(description)  # noqa: S704 - escaped
+            return ""
+        if self.catalog is None:
+            return markdown
+        try:
+            return expand_markers(markdown, self.catalog)
+        except MarkerError as exc:
+            raise PluginError(f"{page.file.src_uri}: {exc}") from None
+
+    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig,
+                        files: Files) -> str:
+        """Generated pages are rendered by the plan, not from Markdown."""
+        planned = self.planned.get(page.file.src_uri)
+        return html if planned is None else str(planned.body)
+
+    def on_page_context(self, context: TemplateContext, *, page: Page, config: MkDocsConfig,
+                        nav: Navigation) -> TemplateContext:
+        """Hand the theme template the head elements of a generated page."""
+        planned = self.planned.get(page.file.src_uri)
+        head = planned.head if planned is not None else None
+        context[HEAD_CONTEXT_KEY] = head if head is not None else Markup("")  # type: ignore[literal-required]
+        return context
+
+    def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
+        """Keep the navigation: generated pages show it too."""
+        self.nav = nav
+        return nav
+
+    def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
+        """Keep the theme's environment and the page list for the generated pages."""
+        self.env = env
+        self._documents = files.documentation_pages()
+        return env
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        """Write the profiles and directory lists, then the sitemaps."""
+        plan, catalog = self._plan(), self.catalog
+        site_dir = Path(config.site_dir)
+        if self.stamped:
+            self._write_stamped(config, site_dir)
+        site_url = _site_url(config)
+        if site_url and catalog is not None:
+            urls = _page_urls(config, plan)
+            for data in sitemap_files(site_url, urls[0], urls[1], catalog.as_of,
+                                      self.config.sitemap_limit):
+                target = site_dir / data.path
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(data.read())
+
+    def _write_stamped(self, config: MkDocsConfig, site_dir: Path) -> None:
+        if self.nav is None or self.env is None:
+            raise PluginError("partner-locator: the theme was not ready (on_env did not run)")
+        theme = ThemePages(config, self.nav, self.env, self._documents, META)
+        style = UrlStyle(config.use_directory_urls)
+        made: set[Path] = set()
+        for page in self.stamped:
+            target = site_dir / style.output_path(page.src_uri)
+            if target.parent not in made:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                made.add(target.parent)
+            try:
+                html = theme.html(page)
+            except ValueError as exc:
+                raise PluginError(f"partner-locator: {exc}") from None
+            # As MkDocs writes pages: UTF-8, anything unencodable as a character reference.
+            target.write_bytes(html.encode("utf-8", errors="xmlcharrefreplace"))
+
+    def _plan(self) -> SitePlan:
+        if self.plan is None:
+            raise PluginError("partner-locator: the data was not loaded (on_pre_build did not run)")
+        return self.plan
+
+    def _claim_stamped(self, files: Files, style: UrlStyle) -> None:
+        """Check that no file of docs/ takes the place or the folder of a stamped page."""
+        documents = files.documentation_pages()
+        nested = nested_documents(self.stamped, [f.src_uri for f in documents],
+                                  {f.src_uri: f.url for f in documents})
+        if nested:
+            raise PluginError(f"partner-locator: docs/{nested[0]} sits inside the folder of a "
+                              "generated page; move it")
+        written = {f.dest_uri for f in files}
+        for page in self.stamped:
+            self._claim(page.src_uri)
+            if (target := style.output_path(page.src_uri)) in written:
+                raise PluginError(f"partner-locator: a file of docs/ is written to {target}, "
+                                  "where a generated page goes; rename it")
+
+    def _add(self, files: Files, file: File) -> None:
+        self._claim(file.src_uri)
+        files.append(file)
+
+    def _claim(self, src_uri: str) -> None:
+        if src_uri in self._taken:
+            raise PluginError(
+                f"partner-locator: docs/{src_uri} clashes with a generated file; rename it"
+            )
+        self._taken.add(src_uri)
+
+
+def _site_url(config: MkDocsConfig) -> str | None:
+    url = config.site_url
+    if not url:
+        return None
+    return url if url.endswith("/") else url + "/"
+
+
+def _page_urls(config: MkDocsConfig, plan: SitePlan) -> tuple[list[str], list[str]]:
+    """URL paths of hand-written pages and the locator, and of the generated bulk."""
+    style = UrlStyle(config.use_directory_urls)
+    generated = {p.src_uri for p in plan.pages}
+    docs = sorted(
+        p for p in _doc_pages(Path(config.docs_dir)) if p not in generated
+    )
+    core = [style.page_url(p) for p in (*docs, LOCATOR)]
+    bulk = [style.page_url(p.src_uri) for p in plan.pages if p.src_uri != LOCATOR]
+    return core, bulk
+
+
+def _doc_pages(docs_dir: Path) -> list[str]:
+    return [
+        p.relative_to(docs_dir).as_posix()
+        for p in docs_dir.rglob("*.md")
+        if not any(part.startswith(".") for part in p.relative_to(docs_dir).parts)
+        and "overrides" not in p.relative_to(docs_dir).parts
+    ]

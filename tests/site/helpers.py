@@ -1,0 +1,78 @@
+"""Building the real site for tests: a copy of the project with one hostile partner added."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+HOSTILE = Path(__file__).resolve().parent / "hostile-partner.yml"
+HOSTILE_SLUG = "zz-hostile-partner"
+#: 2026-11-28 00:00:00 UTC: the day every test build is made for.
+EPOCH = "1795824000"
+
+
+@dataclass(frozen=True)
+class Build:
+    """A finished build: its project copy, site folder and what MkDocs printed."""
+
+    project: Path
+    site: Path
+    returncode: int
+    output: str
+
+
+def project_copy(target: Path, *, hostile: bool = True) -> Path:
+    """A copy of mkdocs.yml, docs/ and partners/ that a build can change freely."""
+    target.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(ROOT / "mkdocs.yml", target / "mkdocs.yml")
+    shutil.copytree(ROOT / "docs", target / "docs", dirs_exist_ok=True)
+    shutil.copytree(ROOT / "partners", target / "partners", dirs_exist_ok=True)
+    if hostile:
+        shutil.copyfile(HOSTILE, target / "partners" / f"{HOSTILE_SLUG}.yml")
+    return target
+
+
+def set_plugin_options(project: Path, **options: object) -> None:
+    """Add options under ``partner-locator`` in a project copy's mkdocs.yml."""
+    config = project / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    anchor = "  - partner-locator:\n"
+    assert anchor in text, "mkdocs.yml no longer lists the plugin as expected"
+    lines = "".join(f"      {key}: {json.dumps(value)}\n" for key, value in options.items())
+    config.write_text(text.replace(anchor, anchor + lines), encoding="utf-8")
+
+
+def mkdocs_build(project: Path, site: Path, *, directory_urls: bool = True,
+                 extra_env: dict[str, str] | None = None) -> Build:
+    """Run ``mkdocs build --strict`` for a project copy."""
+    env = {
+        **os.environ,
+        "SOURCE_DATE_EPOCH": EPOCH,
+        "NO_MKDOCS_2_WARNING": "1",
+        "USE_DIRECTORY_URLS": "true" if directory_urls else "false",
+        "PYTHONPATH": os.pathsep.join(
+            p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p
+        ),
+        **(extra_env or {}),
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(project / "mkdocs.yml"),
+         "-d", str(site)],
+        capture_output=True, text=True, env=env, cwd=project, check=False,
+    )
+    return Build(project, site, done.returncode, done.stdout + done.stderr)
+
+
+def built(tmp: Path, *, directory_urls: bool = True) -> Build:
+    """A successful build of the project copy in ``tmp``; fails the test run otherwise."""
+    project = project_copy(tmp / "project")
+    result = mkdocs_build(project, tmp / "site", directory_urls=directory_urls)
+    if result.returncode != 0:
+        raise AssertionError(f"mkdocs build failed:\n{result.output}")
+    return result

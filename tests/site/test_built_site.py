@@ -1,0 +1,346 @@
+"""The built site: pages, links, open data, sitemaps, privacy and escaping, on real HTML."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from datetime import date
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+
+from generator.catalog import Catalog
+from generator.load import load_folder
+from generator.site.locator_index import DATA_DIR
+from tests.site.helpers import HOSTILE_SLUG, Build
+
+pytestmark = pytest.mark.slow
+AS_OF = date(2026, 11, 28)
+
+
+class Tags(HTMLParser):
+    """Every start tag with its attributes, and the text of <script> elements by type."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict[str, str]]] = []
+        self.scripts: list[tuple[str, str]] = []
+        self._script: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attributes = {k: v or "" for k, v in attrs}
+        self.tags.append((tag, attributes))
+        if tag == "script":
+            self._script = attributes.get("type", "")
+            self.scripts.append((self._script, ""))
+
+    def handle_data(self, data: str) -> None:
+        if self._script is not None:
+            kind, text = self.scripts[-1]
+            self.scripts[-1] = (kind, text + data)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "script":
+            self._script = None
+
+
+def parse(path: Path) -> Tags:
+    tags = Tags()
+    tags.feed(path.read_text(encoding="utf-8"))
+    return tags
+
+
+def links(page: Path) -> Iterator[tuple[str, str, dict[str, str]]]:
+    for tag, attrs in parse(page).tags:
+        for key in ("href", "src"):
+            if key in attrs and tag in ("a", "img", "link", "script"):
+                yield tag, attrs[key], attrs
+
+
+@pytest.fixture(scope="module")
+def catalog(site_build: Build) -> Catalog:
+    return Catalog.build(load_folder(site_build.project / "partners"), AS_OF)
+
+
+def text_files(site: Path) -> Iterator[tuple[Path, str]]:
+    """Every text file of the site, and Pagefind's gzipped index parts unpacked."""
+    for path in sorted(site.rglob("*")):
+        if not path.is_file():
+            continue
+        raw = path.read_bytes()
+        if raw[:2] == b"\x1f\x8b":
+            raw = gzip.decompress(raw)
+        try:
+            yield path, raw.decode("utf-8")
+        except UnicodeDecodeError:
+            continue
+
+
+# --- pages ----------------------------------------------------------------------------------
+
+
+def test_the_fixed_urls_exist(site: Path, catalog: Catalog) -> None:
+    for page in ("index.html", "handbook/channel-services/index.html",
+                 "handbook/badges/index.html", "partners/index.html", "api/partners.json",
+                 "locator/index.html", "api/index.html"):
+        assert (site / page).is_file(), page
+    for entry in catalog.entries:
+        assert (site / "partners" / entry.slug / "index.html").is_file(), entry.slug
+
+
+def test_profiles_are_not_in_the_nav_or_in_materials_search(site: Path, catalog: Catalog) -> None:
+    home = (site / "index.html").read_text(encoding="utf-8")
+    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    locations = {doc["location"].split("#")[0] for doc in index["docs"]}
+    assert any(loc.startswith("handbook/") for loc in locations)
+    for entry in catalog.entries:
+        assert f'href="partners/{entry.slug}/"' not in home
+        assert f"partners/{entry.slug}/" not in locations
+
+
+def test_every_relative_link_resolves(site: Path, flat_site: Path) -> None:
+    for root in (site, flat_site):
+        checked = 0
+        # 404.html is served at any depth, so the theme links it from the site root.
+        for page in sorted(p for p in root.rglob("*.html") if p.name != "404.html"):
+            for tag, url, _ in links(page):
+                parts = urlsplit(url)
+                if parts.scheme or parts.netloc or url.startswith(("#", "mailto:")) or not url:
+                    continue
+                target = (page.parent / unquote(parts.path)).resolve()
+                if url.endswith("/") or target.is_dir():
+                    target = target / "index.html"
+                assert target.is_file(), f"{page.relative_to(root)}: {tag} {url}"
+                checked += 1
+        assert checked > 1000
+
+
+def test_no_script_path_reaches_every_partner(site: Path, catalog: Catalog) -> None:
+    start = site / "partners" / "index.html"
+    seen: set[Path] = set()
+    queue = [start]
+    profiles: set[str] = set()
+    while queue:
+        page = queue.pop()
+        if page in seen:
+            continue
+        seen.add(page)
+        for tag, url, _ in links(page):
+            if tag != "a" or urlsplit(url).scheme or not url.endswith("/"):
+                continue
+            target = (page.parent / url / "index.html").resolve()
+            relative = target.relative_to(site.resolve()).as_posix()
+            if match := re.fullmatch(r"partners/([a-z0-9-]+)/index\.html", relative):
+                profiles.add(match.group(1))
+            elif relative.startswith("browse/") and target.is_file():
+                queue.append(target)
+    assert profiles == {e.slug for e in catalog.entries}
+
+
+def test_locator_first_screen_is_in_the_html(site: Path, catalog: Catalog) -> None:
+    html = (site / "partners" / "index.html").read_text(encoding="utf-8")
+    assert 'role="status"' in html
+    assert html.count('class="pl-card"') == min(24, len(catalog.entries))
+    first = catalog.entries[0]
+    assert f'href="{first.slug}/"' in html
+    for legend in ("Badge", "Tier", "Service", "Region", "Country", "Language", "Industry"):
+        assert f"<legend>{legend}</legend>" in html
+    psp = sum(1 for e in catalog.entries if "psp" in e.held_ids)
+    assert re.search(
+        r'value="psp"> <span class="pl-facet__label">Professional Services Partner</span> '
+        rf'<span class="pl-count" data-count>{psp}</span>', html)
+    assert 'id="pl-q"' in html and '<label class="pl-search__label" for="pl-q">' in html
+
+
+def test_the_locator_points_at_its_search_data(site: Path, flat_site: Path) -> None:
+    for root in (site, flat_site):
+        page = root / "partners" / "index.html"
+        locator = [a for t, a in parse(page).tags if "data-pl-locator" in a]
+        assert len(locator) == 1
+        index = (page.parent / locator[0]["data-index"]).resolve()
+        data = json.loads(index.read_text(encoding="utf-8"))
+        folder = index.parent
+        for name in [*data["cards"]["files"], *data["terms"].values()]:
+            assert (folder / name).is_file(), name
+    assert not (site / "pagefind").exists()
+
+
+def test_profiles_show_held_badges_only(site: Path, catalog: Catalog) -> None:
+    for entry in catalog.entries:
+        html = (site / "partners" / entry.slug / "index.html").read_text(encoding="utf-8")
+        shown = set(re.findall(r'class="pl-held__badge pl-held__badge--([a-z]+)"', html))
+        held = {b for b, s in entry.states.items() if s.status in ("active", "grace")}
+        assert shown == held, entry.slug
+        for count in entry.certified:
+            assert count.label in html
+
+
+def test_profile_structured_data_and_canonical(site: Path, catalog: Catalog) -> None:
+    for entry in catalog.entries:
+        page = site / "partners" / entry.slug / "index.html"
+        tags = parse(page)
+        canonical = [a["href"] for t, a in tags.tags if t == "link" and a.get("rel") == "canonical"]
+        assert canonical == [f"https://partners.example.com/partners/{entry.slug}/"]
+        blocks = [json.loads(text) for kind, text in tags.scripts if kind == "application/ld+json"]
+        assert len(blocks) == 1
+        assert blocks[0]["@type"] == "Organization"
+        assert blocks[0]["name"] == entry.name
+
+
+def test_logos_are_images_copied_into_the_site(site: Path, site_build: Build,
+                                               catalog: Catalog) -> None:
+    with_logo = [e for e in catalog.entries if e.partner.logo]
+    assert with_logo
+    for entry in with_logo:
+        page = site / "partners" / entry.slug / "index.html"
+        sources = [a["src"] for t, a in parse(page).tags if t == "img"]
+        assert sources and all(not s.startswith("data:") for s in sources)
+        assert (page.parent / sources[0]).resolve().is_file()
+        logo = (site_build.project / "partners" / str(entry.partner.logo)).read_bytes()
+        if logo.lstrip().startswith(b"<"):
+            assert logo.strip()[:120].decode() not in page.read_text(encoding="utf-8")
+
+
+def test_links_from_data_are_http_and_do_not_share_the_window(site: Path,
+                                                             catalog: Catalog) -> None:
+    for entry in catalog.entries:
+        page = site / "partners" / entry.slug / "index.html"
+        external = [a for t, _, a in links(page) if t == "a"
+                    and urlsplit(a["href"]).scheme not in ("", "mailto")]
+        websites = [a for a in external if a["href"] == entry.partner.website]
+        assert websites, entry.slug
+        for attrs in external:
+            if attrs["href"].startswith("https://partners.example.com/"):
+                continue
+            assert urlsplit(attrs["href"]).scheme in ("http", "https")
+            if attrs.get("target") == "_blank" or attrs["href"] == entry.partner.website:
+                assert "noopener" in attrs.get("rel", "").split()
+
+
+# --- open data and sitemaps -----------------------------------------------------------------
+
+
+def test_api_lists_every_partner_with_held_badges(site: Path, catalog: Catalog) -> None:
+    data = json.loads((site / "api" / "partners.json").read_text(encoding="utf-8"))
+    assert data["as_of"] == "2026-11-28"
+    assert data["count"] == len(catalog.entries) == len(data["partners"])
+    by_slug = {p["slug"]: p for p in data["partners"]}
+    for entry in catalog.entries:
+        record = by_slug[entry.slug]
+        assert record["name"] == entry.name
+        assert [b["id"] for b in record["badges"]] == list(entry.held_ids)
+        assert all(b["status"] in ("active", "grace") for b in record["badges"])
+        assert set(record) >= {"website", "summary", "services", "headquarters", "tier"}
+        assert not {"people", "engagements", "trainings", "noncompliance",
+                    "legacy_grants", "practices", "tracks"} & set(record)
+
+
+def test_sitemaps_keep_the_root_small_and_list_every_profile(site: Path,
+                                                             catalog: Catalog) -> None:
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    root = ET.parse(site / "sitemap.xml").getroot()
+    core = [e.text or "" for e in root.findall("s:url/s:loc", ns)]
+    assert len(core) < 20
+    assert not any("/partners/" in u and u != "https://partners.example.com/partners/"
+                   for u in core)
+    index = ET.parse(site / "sitemap-index.xml").getroot()
+    parts = [e.text or "" for e in index.findall("s:sitemap/s:loc", ns)]
+    assert parts[0] == "https://partners.example.com/sitemap.xml"
+    listed: set[str] = set()
+    for part in parts[1:]:
+        tree = ET.parse(site / part.removeprefix("https://partners.example.com/")).getroot()
+        urls = [e.text or "" for e in tree.findall("s:url/s:loc", ns)]
+        assert len(urls) <= 50_000
+        listed.update(urls)
+    for entry in catalog.entries:
+        assert f"https://partners.example.com/partners/{entry.slug}/" in listed
+    assert gzip.decompress((site / "sitemap.xml.gz").read_bytes()) == (
+        site / "sitemap.xml").read_bytes()
+
+
+# --- privacy and escaping -------------------------------------------------------------------
+
+
+def test_nothing_private_appears_anywhere(site: Path, site_build: Build) -> None:
+    result = load_folder(site_build.project / "partners")
+    secrets: set[str] = set()
+    for partner in result.partners:
+        secrets.update(p.id for p in partner.people)
+        secrets.update(e.id for e in partner.engagements)
+        secrets.update(n.reason for n in partner.noncompliance if n.reason)
+    assert {"secret-person-quokka", "secret-engagement-wombat", "secret-reason-tamarind"} <= secrets
+    patterns = re.compile(
+        "|".join(rf"(?<![\w-]){re.escape(s)}(?![\w-])" for s in sorted(secrets, key=len,
+                                                                         reverse=True))
+    )
+    ours = ("index.html", ".json", ".xml", ".txt")
+    # Hand-written reference pages may quote the data format's examples; every page and file
+    # made from partner data is checked, and so are the handbook pages with live figures.
+    docs = site_build.project / "docs"
+    prose = {p.relative_to(docs).with_suffix("").as_posix() + "/" for p in docs.glob("*.md")}
+    prose.discard("index/")
+    checked = data_files = 0
+    for path, text in text_files(site):
+        relative = path.relative_to(site).as_posix()
+        if relative.startswith(DATA_DIR):
+            data_files += 1
+        elif relative.startswith(("assets/", "search/", *prose)) or not relative.endswith(ours):
+            continue
+        checked += 1
+        found = patterns.search(text)
+        assert found is None, f"{relative}: {found.group(0) if found else ''}"
+        assert "legacy_grants" not in text and "noncompliance" not in text, relative
+    assert checked > 50
+    assert data_files > 2
+
+
+def test_partner_text_is_text_everywhere(site: Path) -> None:
+    profile = site / "partners" / HOSTILE_SLUG / "index.html"
+    html = profile.read_text(encoding="utf-8")
+    assert "&lt;script&gt;alert(&#34;xss-name&#34;)&lt;/script&gt;" in html
+    assert "&lt;img src=x onerror=alert(&#34;xss-summary&#34;)&gt;" in html
+    assert "&lt;i&gt;Berlin&lt;/i&gt;" in html
+    tags = parse(profile)
+    assert not [a for t, a in tags.tags if t == "img" and a.get("src") == "x"]
+    assert not [a for t, a in tags.tags if "onmouseover" in a or "onerror" in a]
+    data = [json.loads(text) for kind, text in tags.scripts if kind == "application/ld+json"]
+    assert data[0]["name"].startswith('<script>alert("xss-name")')
+    for path, text in text_files(site):
+        if path.suffix == ".html":
+            assert '<script>alert("xss-name")' not in text, path
+            assert "<b>Bold</b>" not in text, path
+            assert '<img src=x onerror' not in text, path
+    title = re.search(r"<title>(.*?)</title>", html, re.S)
+    assert title is not None and "&lt;script&gt;" in title.group(1)
+
+
+# --- the handbook ---------------------------------------------------------------------------
+
+
+def test_handbook_tables_come_from_the_program(site: Path, catalog: Catalog) -> None:
+    html = (site / "handbook" / "badges" / "index.html").read_text(encoding="utf-8")
+    assert "Employ at least 3 people who hold a valid Professional Services Engineer" in html
+    assert "Outcome achieved within 180 days" in html
+    assert "at least 4 different courses" in html
+    assert "granted before 4 November 2021" in html
+    overview = (site / "handbook" / "channel-services" / "index.html").read_text(encoding="utf-8")
+    for service in catalog.program.services:
+        assert service.name in overview
+    psp = sum(1 for e in catalog.entries if "psp" in e.held_ids)
+    assert re.search(rf"<th scope=\"row\">Professional Services Partner \(PSP\)</th><td>{psp}</td>",
+                     overview)
+    assert "partner-locator:" not in overview
+
+
+def test_every_api_field_is_documented(site: Path) -> None:
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "api.md").read_text(encoding="utf-8")
+    documented = set(re.findall(r"^\| `([a-z_]+)` \|", doc, re.MULTILINE))
+    data = json.loads((site / "api" / "partners.json").read_text(encoding="utf-8"))
+    fields = set(data) | {k for p in data["partners"] for k in p}
+    fields |= {k for p in data["partners"] for b in p["badges"] for k in b}
+    assert fields == documented

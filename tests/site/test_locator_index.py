@@ -1,0 +1,156 @@
+"""The locator's search data: encodings, term shards, and agreement with the facet counts."""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from generator.catalog import Catalog
+from generator.facets import compute_facets, facet_registry
+from generator.load import load_folder
+from generator.site import locator_index
+from generator.site.locator_index import (
+    CARDS_PER_CHUNK,
+    DATA_DIR,
+    LocatorIndex,
+    base36,
+    bitset,
+    build_locator_index,
+    fold,
+    gaps,
+    tokens,
+)
+
+PARTNERS = Path(__file__).resolve().parents[2] / "partners"
+AS_OF = date(2026, 11, 28)
+
+
+@pytest.fixture(scope="module")
+def catalog() -> Catalog:
+    return Catalog.build(load_folder(PARTNERS), AS_OF)
+
+
+@pytest.fixture(scope="module")
+def index(catalog: Catalog) -> LocatorIndex:
+    facets = facet_registry(catalog.program)
+    return build_locator_index(catalog, facets, compute_facets(facets, catalog.entries))
+
+
+def read_index(index: LocatorIndex) -> dict[str, object]:
+    data = json.loads(index.files[index.index_path])
+    assert isinstance(data, dict)
+    return data
+
+
+def members(encoded: str, count: int) -> list[int]:
+    raw = base64.b64decode(encoded)
+    return [i for i in range(count) if raw[i >> 3] >> (i & 7) & 1]
+
+
+def read_gaps(text: str) -> list[int]:
+    numbers, previous = [], -1
+    for gap in filter(None, text.split(",")):
+        previous += int(gap, 36)
+        numbers.append(previous)
+    return numbers
+
+
+def test_words_are_folded_like_the_script_folds_them() -> None:
+    assert fold("Ingeniería ÅSA") == "ingenieria asa"
+    assert fold("Øresund Straße Łódź") == "oresund strasse lodz"
+    assert tokens("Andes Cloud Ingeniería S.A.S. & <b>x_y</b> 4521") == [
+        "andes", "cloud", "ingenieria", "s", "a", "s", "b", "x", "y", "b", "4521"]
+    assert tokens("a" * 41 + " ok") == ["ok"]
+
+
+def test_numbers_and_sets_round_trip() -> None:
+    assert [base36(n) for n in (0, 1, 35, 36, 1295)] == ["0", "1", "z", "10", "zz"]
+    numbers = [0, 1, 2, 40, 41, 1000, 9999]
+    assert read_gaps(gaps(numbers)) == numbers
+    assert gaps([]) == ""
+    assert members(bitset(numbers, 10_000), 10_000) == numbers
+
+
+def test_every_word_lands_in_the_shard_with_the_longest_key_that_starts_it(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(locator_index, "SHARD_LIMIT", 40)
+    words = ["c", "ca", "cab", "cloud", "clouds", "cobalt", "d"]
+    shards = locator_index._shards([(w, f"{w}\t0\t") for w in words])
+    keys = sorted(shards)
+    assert "c" in keys and "d" in keys and len(keys) > 2
+    for word in words:
+        holders = [k for k in keys if any(line.startswith(f"{word}\t") for line in shards[k])]
+        assert holders == [max((k for k in keys if word.startswith(k)), key=len)], word
+
+
+def test_facet_bitsets_count_what_the_facets_count(catalog: Catalog,
+                                                   index: LocatorIndex) -> None:
+    data = read_index(index)
+    count = len(catalog.entries)
+    assert data["count"] == count
+    expected = {r.name: {v.value: v.count for v in r.values}
+                for r in compute_facets(facet_registry(catalog.program), catalog.entries)}
+    facets = data["facets"]
+    assert isinstance(facets, list)
+    assert [f["name"] for f in facets] == list(expected)
+    for facet in facets:
+        counted = {v: len(members(bits, count))
+                   for v, bits in zip(facet["values"], facet["bits"], strict=True)}
+        assert counted == expected[facet["name"]], facet["name"]
+
+
+def test_cards_and_award_ages_follow_the_catalog(catalog: Catalog, index: LocatorIndex) -> None:
+    data = read_index(index)
+    cards = data["cards"]
+    assert isinstance(cards, dict) and cards["size"] == CARDS_PER_CHUNK
+    records = [r for name in cards["files"] for r in json.loads(index.files[DATA_DIR + name])]
+    assert [(r[0], r[1]) for r in records] == [(e.name, e.slug) for e in catalog.entries]
+    award = data["award"]
+    assert isinstance(award, list)
+    recent = sorted(range(len(award)), key=lambda n: (award[n] or float("inf"), n))
+    assert [catalog.entries[n].slug for n in recent] == [
+        e.slug for e in catalog.recently_awarded()]
+
+
+def test_names_summaries_and_cities_are_searchable(catalog: Catalog,
+                                                   index: LocatorIndex) -> None:
+    data = read_index(index)
+    terms = data["terms"]
+    assert isinstance(terms, dict)
+    words: dict[str, tuple[list[int], list[int]]] = {}
+    for name in terms.values():
+        for line in index.files[DATA_DIR + name].decode().splitlines():
+            word, in_name, in_other = line.split("\t")
+            words[word] = (read_gaps(in_name), read_gaps(in_other))
+    for number, entry in enumerate(catalog.entries):
+        for word in tokens(entry.name):
+            assert number in words[word][0], (entry.slug, word)
+        for word in tokens(entry.partner.headquarters.city):
+            assert number in words[word][0] + words[word][1], (entry.slug, word)
+    assert "and" not in words or not words["and"][1]
+
+
+def test_files_are_named_by_their_bytes_and_built_the_same_twice(
+        catalog: Catalog, index: LocatorIndex) -> None:
+    facets = facet_registry(catalog.program)
+    again = build_locator_index(catalog, facets, compute_facets(facets, catalog.entries))
+    assert again == index
+    for path, content in index.files.items():
+        assert path.startswith(DATA_DIR)
+        assert locator_index._named(path.split("/")[-1].split("-")[0], content,
+                                    "." + path.rsplit(".", 1)[1]) == path.split("/")[-1]
+
+
+def test_the_script_folds_letters_as_the_build_does() -> None:
+    script = (Path(locator_index.__file__).parent / "assets" / "locator.js").read_text(
+        encoding="utf-8")
+    block = re.search(r"const PLAIN = \{(.*?)\};", script, re.S)
+    assert block is not None
+    pairs = re.findall(r'"\\u([0-9a-f]{4})": "([a-z]+)"', block.group(1))
+    assert {chr(int(code, 16)): plain for code, plain in pairs} == {
+        chr(k): v for k, v in locator_index._PLAIN_LETTERS.items()}
