@@ -1,19 +1,19 @@
 """The command line: ``partner-locator COMMAND`` or ``python -m generator COMMAND``.
 
-Exit status: 0 success, 1 invalid data or a failed check, 2 wrong usage. This module and the
-MkDocs plugin's configuration are the only places that read the clock.
+Exit status: 0 success, 1 invalid data or a failed check, 2 wrong usage. The as-of day is
+resolved here (``generator.clock``) and passed down.
 """
 
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from collections.abc import Sequence
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 
 from generator import __version__
+from generator.clock import as_of_day
 from generator.load import (
     PROGRAM_FILE,
     LoadResult,
@@ -33,18 +33,11 @@ class UsageError(Exception):
 
 def resolve_as_of(text: str | None) -> date:
     """The as-of day: ``--as-of``, else ``SOURCE_DATE_EPOCH`` (UTC), else today."""
-    if text is not None:
-        try:
-            return date.fromisoformat(text)
-        except ValueError:
-            raise UsageError(f"--as-of: '{text}' is not a date written YYYY-MM-DD") from None
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch:
-        try:
-            return datetime.fromtimestamp(int(epoch), tz=UTC).date()
-        except ValueError:
-            raise UsageError(f"SOURCE_DATE_EPOCH: '{epoch}' is not a whole number") from None
-    return date.today()
+    try:
+        return as_of_day(text)
+    except ValueError as exc:
+        prefix = "" if str(exc).startswith("SOURCE_DATE_EPOCH") else "--as-of: "
+        raise UsageError(f"{prefix}{exc}") from None
 
 
 def write_output(text: str, output: str | None) -> None:

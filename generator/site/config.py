@@ -1,12 +1,13 @@
-"""The options of the ``partner-locator`` MkDocs plugin, and the one place it reads the clock."""
+"""The options of the ``partner-locator`` MkDocs plugin, and its as-of day."""
 
 from __future__ import annotations
 
-import os
-from datetime import UTC, date, datetime
+from datetime import date
 
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
+
+from generator.clock import as_of_day
 
 
 class PartnerLocatorConfig(Config):  # type: ignore[no-untyped-call]  # mkdocs is untyped here
@@ -29,17 +30,9 @@ class PartnerLocatorConfig(Config):  # type: ignore[no-untyped-call]  # mkdocs i
 
 def resolve_as_of(option: str | date | None) -> date:
     """The as-of day: the option, else SOURCE_DATE_EPOCH's UTC day, else today."""
-    if isinstance(option, date):
-        return option
-    if option:
-        try:
-            return date.fromisoformat(option)
-        except ValueError:
-            raise ValueError(f"as_of: '{option}' is not a date written YYYY-MM-DD") from None
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch:
-        try:
-            return datetime.fromtimestamp(int(epoch), tz=UTC).date()
-        except ValueError:
-            raise ValueError(f"SOURCE_DATE_EPOCH: '{epoch}' is not a whole number") from None
-    return date.today()
+    try:
+        return as_of_day(option if option else None)
+    except ValueError as exc:
+        if str(exc).startswith("SOURCE_DATE_EPOCH"):
+            raise
+        raise ValueError(f"as_of: {exc}") from None
