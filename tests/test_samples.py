@@ -107,3 +107,19 @@ def test_samples_cover_every_region_tier_service_and_industry() -> None:
     assert {s for p in result.partners for s in p.services} == {s.id for s in program.services}
     assert {i for p in result.partners for i in p.industries} == {i.id for i in program.industries}
     assert sum(1 for p in result.partners if p.legacy_grants) >= 2
+
+
+def test_samples_include_held_and_lapsed_legacy_grants(
+    states: dict[str, dict[str, BadgeState]],
+) -> None:
+    legacy = {
+        (slug, badge.badge, badge.status)
+        for slug, badges in states.items()
+        for badge in badges.values()
+        if badge.history and badge.history[0].reason.startswith("granted under earlier rules")
+    }
+    assert legacy == {
+        ("great-lakes-systems", "psp", "active"),
+        ("thames-pipeline-partners", "tsp", "active"),
+        ("damico-figli", "psp", "lapsed"),
+    }
