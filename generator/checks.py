@@ -341,7 +341,12 @@ def check_logo(partner: Partner, folder: Path, display_folder: str) -> list[Prob
 
 _SVG_NS = "http://www.w3.org/2000/svg"
 _XLINK_NS = "http://www.w3.org/1999/xlink"
-_UNSAFE_ELEMENTS = frozenset({"script", "foreignObject", "iframe", "embed", "object"})
+#: Scripts and embedded documents, and animation, which can set an ``href`` or handler
+#: (``<animate attributeName="href" values="javascript:…">``) after the file is checked.
+_UNSAFE_ELEMENTS = frozenset({
+    "script", "foreignObject", "iframe", "embed", "object",
+    "animate", "set", "animateMotion", "animateTransform", "animateColor", "discard",
+})
 _URL_REF = re.compile(r"url\(\s*['\"]?\s*([^'\")\s]*)", re.IGNORECASE)
 
 

@@ -111,5 +111,5 @@ CODES: dict[str, str] = {
     "logo-size": "the logo is larger than 256 KiB",
     "logo-type": "the logo is not an SVG or PNG image",
     "svg-malformed": "the SVG is not well-formed XML or not an <svg>",
-    "svg-unsafe": "the SVG has a script, an event handler or an external reference",
+    "svg-unsafe": "the SVG has a script, an event handler, animation or an external reference",
 }
