@@ -70,6 +70,8 @@ def _pipeline(
         "--variable", f"SOURCE_DATE_EPOCH={EPOCH}",
         "--variable", "CI_DEFAULT_BRANCH=main",
         "--variable", "CI_PAGES_DOMAIN=gitlab.io",
+        # GitLab predefines it; gitlab-ci-local does not.
+        "--variable", "CI_PAGES_URL=https://channel.gitlab.io/partner-locator",
         "--ignore-predefined-vars", "CI_PIPELINE_SOURCE,CI_DEFAULT_BRANCH",
     ]
     for variable in variables:
@@ -179,6 +181,11 @@ def test_default_branch_validates_and_deploys(runs: Runs) -> None:
     assert (site / "index.html").is_file()
     profile = (site / "partners" / "acme-devops" / "index.html").read_text(encoding="utf-8")
     assert "Acme DevOps GmbH" in profile
+    # Canonical URLs follow the Pages URL, not the placeholder in mkdocs.yml.
+    assert (
+        '<link rel="canonical" href="https://channel.gitlab.io/partner-locator/partners/acme-devops/">'
+        in profile
+    )
     # Merge request jobs do not run on the default branch.
     assert not (run.artifacts / "badge-diff").exists()
     assert not (run.artifacts / "review-app").exists()
