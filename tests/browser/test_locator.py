@@ -300,8 +300,9 @@ def test_preview_under_a_prefix_without_directory_urls(page: Any, preview_site: 
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-@pytest.mark.parametrize("path", ["", "handbook/channel-services/", "partners/",
-                                  "partners/?badge=psp&q=devops", "PROFILE"])
+@pytest.mark.parametrize("path", ["", "handbook/channel-services/", "handbook/badges/",
+                                  "partners/", "partners/?badge=psp&q=devops", "PROFILE",
+                                  "browse/", "data-format/", "api/", "maintainers/"])
 def test_no_serious_accessibility_findings(page: Any, browser_site: Served, *, axe_source: str,
                                            catalog: Catalog, path: str, scheme: str) -> None:
     if path == "PROFILE":
