@@ -22,6 +22,7 @@ from typing import Any
 from generator.badges import BadgeState, evaluate_partner
 from generator.catalog import CatalogEntry, make_entry
 from generator.diagnostics import Diagnostic
+from generator.facets import language_name
 from generator.load import LoadResult, display_path, partner_files
 from generator.model import Partner, Program
 from generator.source import parse_yaml
@@ -419,7 +420,11 @@ def _profile_changes(
         "offices", (_place(p) for p in old.locations), (_place(p) for p in new.locations)
     ):
         yield change
-    if change := _set_change("languages", old.languages, new.languages):
+    if change := _set_change(
+        "languages",
+        (language_name(c) for c in old.languages),
+        (language_name(c) for c in new.languages),
+    ):
         yield change
     old_industries, new_industries = _names(base, "industries"), _names(head, "industries")
     if change := _set_change(

@@ -298,7 +298,7 @@ def locator_page(catalog: Catalog, results: Sequence[FacetResult], *,
         status_text=_status_text(len(first), total),
         cards=[card_context(e, program, LOCATOR, urls) for e in first],
         more_url=urls.link(LOCATOR, DIRECTORY),
-        more_text=f"Browse all {_plural(total, 'partner')} in the directory",
+        more_text=f"Find all {_plural(total, 'partner')} in the directory, by letter or topic",
         browse=_browse_context(groups, LOCATOR, urls),
         labels_json=json.dumps(labels, ensure_ascii=False, separators=(",", ":")),
     )
@@ -379,7 +379,7 @@ def organization(entry: CatalogEntry, program: Program, site_url: str | None,
         "@type": "Organization",
         "name": partner.name,
         "url": partner.website,
-        "description": partner.summary,
+        "description": partner.summary.strip(),
     }
     if site_url:
         data["@id"] = site_url + urls.page_url(profile_src(entry.slug))

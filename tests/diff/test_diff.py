@@ -316,7 +316,7 @@ def test_every_public_profile_field(sides: Sides) -> None:
         "  - services: added Integration; removed Assessment",
         "  - headquarters Berlin, DE → Munich, DE",
         "  - offices: added Vienna, AT",
-        "  - languages: added de, en",
+        "  - languages: added German, English",
         "  - industries: added Public sector",
         "  - email none → hello@acme.example\n",
     )
