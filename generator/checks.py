@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
 import xml.parsers.expat
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -156,7 +157,21 @@ def check_partner(partner: Partner, ids: ProgramIds | None) -> list[Problem]:
     return list(_partner_problems(partner, ids))
 
 
+def visible(text: str) -> str:
+    """Text as a reader sees it: NFKC, invisible format characters removed, spaces collapsed."""
+    normal = unicodedata.normalize("NFKC", text)
+    return " ".join("".join(c for c in normal if unicodedata.category(c) != "Cf").split())
+
+
+def name_key(name: str) -> str:
+    """What makes two partner names the same: case, spacing and invisible characters aside."""
+    return visible(name).casefold()
+
+
 def _partner_problems(p: Partner, ids: ProgramIds | None) -> Iterator[Problem]:
+    for key in ("name", "summary"):
+        if not visible(getattr(p, key)):
+            yield Problem((key,), "too-short", f"'{key}' has no visible text")
     if (why := check_http_url(p.website)) is not None:
         yield Problem(("website",), "url", why)
     email = p.contact.email if p.contact is not None else None
@@ -336,6 +351,8 @@ def check_logo(partner: Partner, folder: Path, display_folder: str) -> list[Prob
         if not raw.startswith(_PNG_MAGIC):
             return [Problem(loc, "logo-type", f"logo '{logo}' is not a PNG image")]
         return []
+    if raw.startswith(_PNG_MAGIC):
+        return [Problem(loc, "logo-type", f"logo '{logo}' is a PNG image: rename it to .png")]
     return list(check_svg(f"{display_folder}/{logo}", raw))
 
 

@@ -7,6 +7,7 @@ resolved here (``generator.clock``) and passed down.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 from collections.abc import Sequence
 from datetime import date
@@ -46,10 +47,15 @@ def write_output(text: str, output: str | None) -> None:
         sys.stdout.write(text)
         return
     target = Path(output)
-    target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(f".{target.name}.partial")
-    partial.write_text(text, encoding="utf-8")
-    partial.replace(target)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        partial.write_text(text, encoding="utf-8")
+        partial.replace(target)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            partial.unlink(missing_ok=True)
+        raise UsageError(f"--output: cannot write '{output}' ({exc.strerror or exc})") from None
 
 
 def _checked_files(result: LoadResult) -> list[str]:

@@ -60,14 +60,14 @@ class DataError(Exception):
 CODES: dict[str, str] = {
     # the file itself
     "missing-folder": "the partners folder does not exist",
-    "missing-file": "program.yml is missing",
-    "file-name": "a partner file ends in .yaml instead of .yml",
+    "missing-file": "program.yml is missing or cannot be read",
+    "file-name": "a partner file ends in .yaml (or .YML) instead of .yml",
     "file-too-large": "the file is larger than the limit (256 KiB)",
     "encoding": "the file is not UTF-8",
     "empty-file": "the file has no content",
     "tab": "a tab character in indentation",
     "control-character": "a character YAML does not allow, such as NUL or another control code",
-    "yaml-syntax": "the file is not valid YAML",
+    "yaml-syntax": "the file is not valid YAML, or nests more than 64 levels deep",
     "yaml-anchor": "an anchor or alias; write values out in full",
     "yaml-tag": "an explicit YAML tag other than !!str",
     "duplicate-key": "a key given twice in one mapping",

@@ -27,6 +27,7 @@ from generator.checks import (
     check_program,
     check_slug,
     did_you_mean,
+    name_key,
 )
 from generator.diagnostics import Diagnostic, Loc, Problem
 from generator.model import REQUIREMENT_KINDS, Partner, Program
@@ -63,10 +64,13 @@ class LoadResult:
 
 def display_path(path: Path) -> str:
     """A path as users typed it: relative to the working folder when inside it, posix style."""
+    if not path.is_absolute():
+        return path.as_posix()
     try:
-        return Path(os.path.relpath(path)).as_posix() if path.is_absolute() else path.as_posix()
+        relative = Path(os.path.relpath(path)).as_posix()
     except ValueError:  # another drive on Windows
         return path.as_posix()
+    return path.as_posix() if relative.startswith("../") else relative
 
 
 def load_program(path: Path) -> tuple[Program | None, list[Diagnostic]]:
@@ -76,6 +80,13 @@ def load_program(path: Path) -> tuple[Program | None, list[Diagnostic]]:
         raw = path.read_bytes()
     except FileNotFoundError:
         return None, [Diagnostic(shown, 1, 1, "missing-file", "the program definition is missing")]
+    except OSError as exc:
+        return None, [
+            Diagnostic(
+                shown, 1, 1, "missing-file",
+                f"the program definition cannot be read ({exc.strerror or exc})",
+            )
+        ]
     document, diagnostics = parse_yaml(shown, raw)
     if document is None:
         return None, diagnostics
@@ -117,7 +128,8 @@ def load_partner(
         problems.extend(found)
         salvaged = partner if partner is not None else _salvage(data, slug, found)
         if salvaged is not None:
-            broken = {p.loc[0] for p in found if p.loc}
+            # Keys whose values are broken or missing hold placeholders: never check those.
+            broken = {p.loc[0] for p in found if p.loc} | (_PLACEHOLDERS.keys() - data.keys())
             problems.extend(
                 p for p in check_partner(salvaged, ids) if not p.loc or p.loc[0] not in broken
             )
@@ -165,11 +177,12 @@ def _locate_all(
 
 
 def partner_files(folder: Path) -> list[Path]:
-    """Every candidate partner file of a folder, sorted: ``*.yml``, ``*.yaml``, not the program."""
+    """Every candidate partner file of a folder, sorted: ``*.yml``, ``*.yaml`` in any case,
+    not the program."""
     return sorted(
         p
         for p in folder.iterdir()
-        if p.suffix in (".yml", ".yaml") and p.name != PROGRAM_FILE and p.is_file()
+        if p.suffix.lower() in (".yml", ".yaml") and p.name != PROGRAM_FILE and p.is_file()
     )
 
 
@@ -212,7 +225,7 @@ def load_folder(folder: Path, *, keep_partners: bool = True) -> LoadResult:
             f"partner files end in .yml: rename to '{path.stem}.yml'",
         )
         for path in files
-        if path.suffix == ".yaml"
+        if path.suffix != ".yml"
     )
     diagnostics.extend(_cross_file(folder, files, names))
     bad = {d.path for d in diagnostics}
@@ -296,7 +309,7 @@ def _cross_file(
         stems.setdefault(path.stem, path)
     first_with: dict[str, str] = {}
     for slug, name in sorted(names):
-        key = " ".join(name.casefold().split())
+        key = name_key(name)
         if key in first_with:
             path = folder / f"{slug}.yml"
             document, _ = parse_yaml(display_path(path), path.read_bytes())

@@ -12,7 +12,16 @@ from datetime import date
 from functools import cached_property
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictFloat,
+    StrictInt,
+    StringConstraints,
+)
 from pydantic_core import PydanticCustomError
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -59,7 +68,7 @@ class Strict(BaseModel):
 class Place(Strict):
     """An office: ISO 3166-1 alpha-2 country and a city."""
 
-    country: Annotated[str, StringConstraints(min_length=1, max_length=2)]
+    country: Annotated[str, StringConstraints(min_length=1, max_length=8)]
     city: Annotated[str, StringConstraints(min_length=1, max_length=80)]
 
 
@@ -177,7 +186,7 @@ class CertificationType(Entry):
     """A practitioner certification; ``per_course`` ones name the course they cover."""
 
     abbreviation: Annotated[str, StringConstraints(min_length=1, max_length=12)]
-    per_course: bool = False
+    per_course: StrictBool = False
 
 
 class Grandfather(Strict):
@@ -206,7 +215,7 @@ class CertifiedRequirement(Strict):
 
     kind: Literal["certified"]
     certification: str
-    at_least: int = Field(ge=1)
+    at_least: StrictInt = Field(ge=1)
     grandfather: Grandfather | None = None
 
 
@@ -214,7 +223,7 @@ class CoursesRequirement(Strict):
     """At least ``at_least`` distinct courses covered by valid per-course certifications."""
 
     kind: Literal["courses"]
-    at_least: int = Field(ge=1)
+    at_least: StrictInt = Field(ge=1)
     certification: str = "trainer"
 
 
@@ -222,17 +231,17 @@ class TimeToValueRequirement(Strict):
     """Share of engagements meeting each Time-to-Value target within a rolling window."""
 
     kind: Literal["time_to_value"]
-    window_days: int = Field(ge=1, le=3660)
-    at_least: float = Field(ge=0, le=1)
-    targets: dict[Kpi, Annotated[int, Field(ge=0, le=3660)]] = Field(min_length=1)
+    window_days: StrictInt = Field(ge=1, le=3660)
+    at_least: StrictInt | StrictFloat = Field(ge=0, le=1)
+    targets: dict[Kpi, Annotated[StrictInt, Field(ge=0, le=3660)]] = Field(min_length=1)
 
 
 class CsatRequirement(Strict):
     """Share of survey scores of 4 or 5 within a rolling window."""
 
     kind: Literal["csat"]
-    window_days: int = Field(ge=1, le=3660)
-    at_least: float = Field(ge=0, le=1)
+    window_days: StrictInt = Field(ge=1, le=3660)
+    at_least: StrictInt | StrictFloat = Field(ge=0, le=1)
 
 
 Requirement = Annotated[
@@ -257,9 +266,9 @@ REQUIREMENT_KINDS: tuple[str, ...] = (
 class ReviewPolicy(Strict):
     """How often a badge is reviewed, how long grace lasts, when evidence is due."""
 
-    every_months: int = Field(ge=1, le=120)
-    grace_months: int = Field(ge=0, le=24)
-    evidence_due_months: int = Field(ge=0, le=12)
+    every_months: StrictInt = Field(ge=1, le=120)
+    grace_months: StrictInt = Field(ge=0, le=24)
+    evidence_due_months: StrictInt = Field(ge=0, le=12)
 
 
 class Badge(Entry):

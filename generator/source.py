@@ -197,8 +197,11 @@ def _syntax_error(path: str, exc: Any) -> Diagnostic:
     mark = exc.problem_mark or exc.context_mark
     line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
     problem = exc.problem or "invalid YAML"
-    context = f" {exc.context}" if exc.context else ""
-    return Diagnostic(path, line, column, "yaml-syntax", f"YAML syntax: {problem}{context}")
+    if exc.context and problem.startswith("but "):  # "expected one document" "but found two"
+        text = f"{exc.context} {problem}"
+    else:
+        text = f"{problem} {exc.context}" if exc.context else problem
+    return Diagnostic(path, line, column, "yaml-syntax", f"YAML syntax: {text}")
 
 
 def _reader_error(path: str, text: str, exc: yaml.reader.ReaderError) -> Diagnostic:
@@ -221,15 +224,27 @@ def _kind(node: Node) -> str:
     return {"sequence": "a list", "mapping": "a mapping"}.get(node.id, "a single value")
 
 
-def _construct(node: Node, seen: set[int]) -> Any:
+#: Deeper than any partner file needs; deep enough nesting would exhaust Python's stack.
+MAX_DEPTH = 64
+
+
+def _construct(node: Node, seen: set[int], depth: int = 0) -> Any:
     if id(node) in seen:  # an alias the pre-scan missed; never expand it
         raise _InvalidNodeError(node, "yaml-anchor", "YAML aliases are not allowed")
     seen.add(id(node))
     kind = node.id
     if kind == "scalar":
         return _scalar(node)
+    if depth >= MAX_DEPTH:
+        raise _InvalidNodeError(
+            node, "yaml-syntax", f"YAML nested more than {MAX_DEPTH} levels deep"
+        )
+    if node.tag != _IMPLICIT:
+        raise _InvalidNodeError(
+            node, "yaml-tag", f"unsupported YAML tag '{node.tag}'; write the value plainly"
+        )
     if kind == "sequence":
-        return [_construct(item, seen) for item in node.value]
+        return [_construct(item, seen, depth + 1) for item in node.value]
     result: dict[str, Any] = {}
     for key_node, value_node in node.value:
         if key_node.id != "scalar" or (key_node.value == "<<" and not key_node.style):
@@ -240,7 +255,7 @@ def _construct(node: Node, seen: set[int]) -> Any:
             raise _InvalidNodeError(
                 key_node, "duplicate-key", f"duplicate key '{key}' (first given on line {line})"
             )
-        result[key] = _construct(value_node, seen)
+        result[key] = _construct(value_node, seen, depth + 1)
     return result
 
 

@@ -288,3 +288,47 @@ def test_badges_on_invalid_data_prints_located_errors(
 def test_badges_rejects_a_bad_as_of(value: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["badges", "--as-of", value]) == 2
     assert f"--as-of: '{value}' is not a date written YYYY-MM-DD" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("20261128", "--as-of: '20261128' is not a date written YYYY-MM-DD"),
+        ("2026-W48-1", "--as-of: '2026-W48-1' is not a date written YYYY-MM-DD"),
+        ("0001-01-01", "--as-of: '0001-01-01' is out of range (1900-01-01 to 9998-12-31)"),
+    ],
+)
+def test_badges_as_of_must_be_a_plain_day_in_range(
+    value: str, message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["badges", "--as-of", value]) == 2
+    assert capsys.readouterr().err == f"partner-locator: error: {message}\n"
+
+
+@pytest.mark.parametrize(
+    ("epoch", "message"),
+    [
+        ("soon", "SOURCE_DATE_EPOCH: 'soon' is not a whole number"),
+        ("99999999999999999999", "SOURCE_DATE_EPOCH: 99999999999999999999 is out of range"),
+    ],
+)
+def test_a_bad_source_date_epoch_is_wrong_usage(
+    epoch: str, message: str, capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch)
+    assert main(["badges"]) == 2
+    assert capsys.readouterr().err == f"partner-locator: error: {message}\n"
+
+
+def test_output_to_a_folder_is_wrong_usage_and_leaves_nothing(
+    partner_folder: MakeFolder, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    partner_folder(MINIMAL)
+    target = tmp_path / "reports"
+    target.mkdir()
+    assert main(["validate", "--output", str(target)]) == 2
+    assert capsys.readouterr().err == (
+        f"partner-locator: error: --output: cannot write '{target}' (Is a directory)\n"
+    )
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["partners", "reports"]

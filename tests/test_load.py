@@ -164,3 +164,118 @@ def test_missing_folder(tmp_path: Path) -> None:
     result = load_folder(tmp_path / "nowhere")
     assert [d.code for d in result.diagnostics] == ["missing-folder"]
     assert not result.ok
+
+
+MINIMAL_TEXT = (FIXTURES / "valid" / "minimal.yml").read_text(encoding="utf-8")
+
+
+def _only(folder: Path) -> list[str]:
+    return [d.format() for d in load_folder(folder).diagnostics]
+
+
+def test_deep_nesting_is_a_located_error_not_a_crash(partner_folder: MakeFolder) -> None:
+    deep = MINIMAL_TEXT + "extra: " + "[" * 600 + "]" * 600 + "\n"
+    folder = partner_folder(**{"deep.yml": deep, "fine.yml": MINIMAL_TEXT.replace(
+        "Minimal Partner", "Fine Partner")})
+    assert _only(folder) == [
+        "partners/deep.yml:8:71: error: YAML nested more than 64 levels deep [yaml-syntax]"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("line", "column", "tag"),
+    [("services: !foo [assessment]", 11, "!foo"),
+     ("headquarters: !!omap {country: DE, city: Berlin}", 15, "tag:yaml.org,2002:omap")],
+)
+def test_tags_on_lists_and_mappings_are_refused(
+    partner_folder: MakeFolder, line: str, column: int, tag: str
+) -> None:
+    key = line.split(":", maxsplit=1)[0]
+    text = "\n".join(line if row.startswith(f"{key}:") else row
+                     for row in MINIMAL_TEXT.splitlines()) + "\n"
+    row = next(i for i, r in enumerate(text.splitlines(), 1) if r.startswith(f"{key}:"))
+    assert _only(partner_folder(**{"tagged.yml": text})) == [
+        f"partners/tagged.yml:{row}:{column}: error: unsupported YAML tag '{tag}'; "
+        "write the value plainly [yaml-tag]"
+    ]
+
+
+def test_missing_required_lists_report_only_themselves(partner_folder: MakeFolder) -> None:
+    text = (
+        "name: Mini\nwebsite: https://mini.example\nsummary: x\n"
+        "headquarters: {country: DE, city: Berlin}\n"
+    )
+    assert _only(partner_folder(**{"mini.yml": text})) == [
+        "partners/mini.yml:1:1: error: missing required key 'services' [missing-key]",
+        "partners/mini.yml:1:1: error: missing required key 'tracks' [missing-key]",
+    ]
+
+
+def test_a_partner_file_with_an_upper_case_extension_is_reported(
+    partner_folder: MakeFolder,
+) -> None:
+    folder = partner_folder(**{"acme.YML": MINIMAL_TEXT})
+    assert _only(folder) == [
+        "partners/acme.YML:1:1: error: partner files end in .yml: rename to 'acme.yml' "
+        "[file-name]"
+    ]
+
+
+def test_an_unreadable_program_is_reported(partner_folder: MakeFolder) -> None:
+    folder = partner_folder(FIXTURES / "valid" / "minimal.yml")
+    (folder / "program.yml").unlink()
+    (folder / "program.yml").mkdir()
+    (first, *_) = _only(folder)
+    assert first.startswith(
+        "partners/program.yml:1:1: error: the program definition cannot be read ("
+    )
+
+
+def test_a_name_without_visible_text_is_refused(partner_folder: MakeFolder) -> None:
+    text = MINIMAL_TEXT.replace("name: Minimal Partner", 'name: "\\u200b "')
+    assert _only(partner_folder(**{"blank.yml": text})) == [
+        "partners/blank.yml:1:7: error: 'name' has no visible text [too-short]"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("written", "read"),
+    [("Cafe\\u0301 Partner", "Cafe\u0301 Partner"),
+     ("Café Partner\\u200b", "Café Partner\u200b"),
+     ("CAFÉ  partner", "CAFÉ  partner")],
+    ids=["decomposed", "zero-width", "case-and-spacing"],
+)
+def test_names_that_read_the_same_are_duplicates(
+    partner_folder: MakeFolder, written: str, read: str
+) -> None:
+    first = MINIMAL_TEXT.replace("name: Minimal Partner", "name: Café Partner")
+    second = MINIMAL_TEXT.replace("name: Minimal Partner", f'name: "{written}"')
+    assert _only(partner_folder(**{"a-cafe.yml": first, "b-cafe.yml": second})) == [
+        f"partners/b-cafe.yml:1:7: error: name '{read}' is also used by partners/a-cafe.yml "
+        "[duplicate-name]"
+    ]
+
+
+def test_a_three_letter_country_gets_the_country_message(partner_folder: MakeFolder) -> None:
+    text = MINIMAL_TEXT.replace("{country: DE,", "{country: DEU,")
+    assert _only(partner_folder(**{"deu.yml": text})) == [
+        "partners/deu.yml:4:25: error: 'DEU' is not an ISO 3166-1 alpha-2 country code "
+        "[country-code]"
+    ]
+
+
+def test_a_png_named_svg_is_told_to_rename(partner_folder: MakeFolder) -> None:
+    folder = partner_folder(**{"pngsvg.yml": MINIMAL_TEXT + "logo: pngsvg.svg\n"})
+    (folder / "pngsvg.svg").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(64))
+    assert _only(folder) == [
+        "partners/pngsvg.yml:8:7: error: logo 'pngsvg.svg' is a PNG image: rename it to .png "
+        "[logo-type]"
+    ]
+
+
+def test_a_second_yaml_document_reads_plainly(partner_folder: MakeFolder) -> None:
+    folder = partner_folder(**{"two.yml": MINIMAL_TEXT + "---\nname: Again\n"})
+    assert _only(folder) == [
+        "partners/two.yml:8:1: error: YAML syntax: expected a single document in the stream "
+        "but found another document [yaml-syntax]"
+    ]

@@ -100,6 +100,16 @@ def test_shipped_program_defines_every_fixed_id() -> None:
             "83:10: error: 'Retail' is not a valid id: use lowercase letters, digits and single"
             " hyphens [id-format]",
         ),
+        (
+            "    per_course: true",
+            "    per_course: yes",
+            "97:17: error: 'per_course' must be true or false, not 'yes' [wrong-type]",
+        ),
+        (
+            "{kind: csat, window_days: 365,",
+            "{kind: csat, window_days: \"365\",",
+            "149:35: error: 'window_days' must be a whole number, not '365' [wrong-type]",
+        ),
     ],
     ids=[
         "unknown-kind",
@@ -111,6 +121,8 @@ def test_shipped_program_defines_every_fixed_id() -> None:
         "region-missing",
         "region-overlap",
         "id-format",
+        "bool-as-text",
+        "number-as-text",
     ],
 )
 def test_program_errors_are_located(old: str, new: str, expected: str, tmp_path: Path) -> None:
