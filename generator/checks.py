@@ -10,7 +10,7 @@ import difflib
 import re
 import unicodedata
 import xml.parsers.expat
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
@@ -152,9 +152,23 @@ def _ordered(
         )
 
 
-def check_partner(partner: Partner, ids: ProgramIds | None) -> list[Problem]:
-    """Every problem of meaning in one validated partner file."""
-    return list(_partner_problems(partner, ids))
+#: The 1-based number a list item has in the file: (list key, index in the checked list).
+Numbering = Callable[[str, int], int]
+
+
+def _as_written(_key: str, index: int) -> int:
+    return index + 1
+
+
+def check_partner(
+    partner: Partner, ids: ProgramIds | None, number: Numbering = _as_written
+) -> list[Problem]:
+    """Every problem of meaning in one validated partner file.
+
+    ``number`` gives the item numbers messages cite, when the checked lists are the file's
+    lists with broken items left out.
+    """
+    return list(_partner_problems(partner, ids, number))
 
 
 def visible(text: str) -> str:
@@ -168,7 +182,7 @@ def name_key(name: str) -> str:
     return visible(name).casefold()
 
 
-def _partner_problems(p: Partner, ids: ProgramIds | None) -> Iterator[Problem]:
+def _partner_problems(p: Partner, ids: ProgramIds | None, number: Numbering) -> Iterator[Problem]:
     for key in ("name", "summary"):
         if not visible(getattr(p, key)):
             yield Problem((key,), "too-short", f"'{key}' has no visible text")
@@ -199,9 +213,9 @@ def _partner_problems(p: Partner, ids: ProgramIds | None) -> Iterator[Problem]:
             )
         seen_languages.add(language)
 
-    yield from _intervals(p)
-    yield from _people(p, ids)
-    yield from _engagements(p)
+    yield from _intervals(p, number)
+    yield from _people(p, ids, number)
+    yield from _engagements(p, number)
 
     if ids is None:
         return
@@ -222,27 +236,28 @@ def _partner_problems(p: Partner, ids: ProgramIds | None) -> Iterator[Problem]:
             )
 
 
-def _intervals(p: Partner) -> Iterator[Problem]:
+def _intervals(p: Partner, number: Numbering) -> Iterator[Problem]:
     previous_end: date | None = None
     for index, track in enumerate(p.tracks):
         loc: Loc = ("tracks", index)
         yield from _ordered(loc, track.from_, track.to)
         if index > 0:
             prev = p.tracks[index - 1]
+            this, before = number("tracks", index), number("tracks", index - 1)
             if previous_end is None:
                 yield Problem(
                     (*loc, "from"),
                     "interval-overlap",
-                    f"track {index + 1} starts while track {index} (from {prev.from_}) "
+                    f"track {this} starts while track {before} (from {prev.from_}) "
                     "has no end; give track "
-                    f"{index} a 'to' date",
+                    f"{before} a 'to' date",
                 )
             elif track.from_ <= previous_end:
                 order = "overlaps" if track.from_ >= prev.from_ else "is out of order with"
                 yield Problem(
                     (*loc, "from"),
                     "interval-overlap",
-                    f"track {index + 1} (from {track.from_}) {order} track {index} "
+                    f"track {this} (from {track.from_}) {order} track {before} "
                     f"({prev.from_} to {previous_end}); tracks are sorted and may not overlap",
                 )
         previous_end = track.to
@@ -250,7 +265,7 @@ def _intervals(p: Partner) -> Iterator[Problem]:
         yield from _ordered(("noncompliance", index), period.from_, period.to)
 
 
-def _people(p: Partner, ids: ProgramIds | None) -> Iterator[Problem]:
+def _people(p: Partner, ids: ProgramIds | None, number: Numbering) -> Iterator[Problem]:
     seen: dict[str, int] = {}
     for index, person in enumerate(p.people):
         loc: Loc = ("people", index)
@@ -259,7 +274,7 @@ def _people(p: Partner, ids: ProgramIds | None) -> Iterator[Problem]:
                 (*loc, "id"),
                 "duplicate-id",
                 f"person id '{person.id}' is used twice "
-                f"(first in people item {seen[person.id] + 1})",
+                f"(first in people item {number('people', seen[person.id])})",
             )
         seen.setdefault(person.id, index)
         yield from _ordered((*loc, "employed"), person.employed.from_, person.employed.to)
@@ -291,7 +306,7 @@ def _people(p: Partner, ids: ProgramIds | None) -> Iterator[Problem]:
                     yield from _unknown((*c_loc, "course"), "course", cert.course, ids.courses)
 
 
-def _engagements(p: Partner) -> Iterator[Problem]:
+def _engagements(p: Partner, number: Numbering) -> Iterator[Problem]:
     seen: dict[str, int] = {}
     for index, engagement in enumerate(p.engagements):
         loc: Loc = ("engagements", index)
@@ -300,7 +315,7 @@ def _engagements(p: Partner) -> Iterator[Problem]:
                 (*loc, "id"),
                 "duplicate-id",
                 f"engagement id '{engagement.id}' is used twice "
-                f"(first in engagements item {seen[engagement.id] + 1})",
+                f"(first in engagements item {number('engagements', seen[engagement.id])})",
             )
         seen.setdefault(engagement.id, index)
         for kpi in KPIS:

@@ -13,7 +13,7 @@ import types
 import typing
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -126,15 +126,20 @@ def load_partner(
     else:
         partner, found = _validate(Partner, {**data, "slug": slug})
         problems.extend(found)
-        salvaged = partner if partner is not None else _salvage(data, slug, found)
-        if salvaged is not None:
-            # Keys whose values are broken or missing hold placeholders: never check those.
-            broken = {p.loc[0] for p in found if p.loc} | (_PLACEHOLDERS.keys() - data.keys())
+        if partner is not None:
+            salvage = Salvage(partner, set(), {})
+        else:
+            salvage = _salvage(data, slug, found)
+        if salvage.partner is not None:
             problems.extend(
-                p for p in check_partner(salvaged, ids) if not p.loc or p.loc[0] not in broken
+                salvage.original(p)
+                for p in check_partner(salvage.partner, ids, salvage.number)
+                if not p.loc or p.loc[0] not in salvage.broken
             )
-            if "logo" not in broken:
-                problems.extend(check_logo(salvaged, path.parent, display_path(path.parent)))
+            if "logo" not in salvage.broken:
+                problems.extend(
+                    check_logo(salvage.partner, path.parent, display_path(path.parent))
+                )
         if partner is not None and not problems and not diagnostics:
             return partner, []
     diagnostics.extend(_locate_all(document, problems))
@@ -152,21 +157,72 @@ _PLACEHOLDERS: dict[str, Any] = {
 }
 
 
-def _salvage(data: dict[str, Any], slug: str, found: list[Problem]) -> Partner | None:
-    """The partner with its broken top-level keys replaced, for checking the rest of it."""
-    repaired = dict(data)
+@dataclass(frozen=True)
+class Salvage:
+    """What of a file with shape errors can still be checked for meaning.
+
+    ``broken`` keys hold placeholders or were left out: nothing is reported for them.
+    ``kept`` maps a list key whose broken items were left out to the file's index of each
+    item that was kept, so problems and messages point at the file's items.
+    """
+
+    partner: Partner | None
+    broken: set[str]
+    kept: dict[str, list[int]]
+
+    def number(self, key: str, index: int) -> int:
+        """The 1-based number of a checked list item in the file."""
+        return (self.kept[key][index] if key in self.kept else index) + 1
+
+    def original(self, problem: Problem) -> Problem:
+        """The problem with its list index as in the file."""
+        loc = problem.loc
+        if len(loc) >= 2 and loc[0] in self.kept and isinstance(loc[1], int):
+            return replace(problem, loc=(loc[0], self.kept[str(loc[0])][loc[1]], *loc[2:]))
+        return problem
+
+
+def _salvage(data: dict[str, Any], slug: str, found: list[Problem]) -> Salvage:
+    """The partner with broken list items and dict entries left out, and broken top-level
+    keys replaced (required) or left out (optional), for checking the rest of it."""
+    broken: set[str] = set(_PLACEHOLDERS.keys() - data.keys())
+    drops: dict[str, set[int | str]] = {}
     for problem in found:
         if not problem.loc:
             continue
-        key = problem.loc[0]
-        if key in _PLACEHOLDERS:
-            repaired[str(key)] = _PLACEHOLDERS[str(key)]
+        key, value = str(problem.loc[0]), data.get(str(problem.loc[0]))
+        item = problem.loc[1] if len(problem.loc) >= 2 else None
+        if (isinstance(value, list) and isinstance(item, int)) or (
+            isinstance(value, dict) and isinstance(item, str)
+        ):
+            drops.setdefault(key, set()).add(item)
         else:
-            repaired.pop(str(key), None)
-    for required, value in _PLACEHOLDERS.items():
-        repaired.setdefault(required, value)
-    partner, still = _validate(Partner, {**repaired, "slug": slug})
-    return partner if not still else None
+            broken.add(key)
+
+    def attempt(whole: set[str]) -> Salvage:
+        repaired = dict(data)
+        kept: dict[str, list[int]] = {}
+        for key, items in drops.items():
+            value = data[key]
+            if key in whole:
+                continue
+            if isinstance(value, list):
+                kept[key] = [i for i in range(len(value)) if i not in items]
+                repaired[key] = [value[i] for i in kept[key]]
+            else:
+                repaired[key] = {k: v for k, v in value.items() if k not in items}
+        for key in whole:
+            if key in _PLACEHOLDERS:
+                repaired[key] = _PLACEHOLDERS[key]
+            else:
+                repaired.pop(key, None)
+        partner, still = _validate(Partner, {**repaired, "slug": slug})
+        return Salvage(partner if not still else None, whole, kept)
+
+    salvage = attempt(broken)
+    if salvage.partner is None and drops:  # e.g. a required list left empty
+        salvage = attempt(broken | drops.keys())
+    return salvage
 
 
 def _locate_all(
