@@ -93,7 +93,7 @@ def load_program(path: Path) -> tuple[Program | None, list[Diagnostic]]:
     program, problems = _validate(Program, document.data)
     if program is not None:
         problems = check_program(program)
-    located = [document.locate(p) for p in problems]
+    located = diagnostics + [document.locate(p) for p in problems]
     return (program if not located else None), sorted(located)
 
 

@@ -90,7 +90,11 @@ class _InvalidNodeError(Exception):
 
 
 def parse_yaml(path: str, raw: bytes) -> tuple[Document | None, list[Diagnostic]]:
-    """Parse one file's bytes. Returns the document, or None and the reasons it has none."""
+    """Parse one file's bytes: the document (None when there is none) and its problems.
+
+    Repeated keys are problems that still give a document (each keeps its first value), so
+    the rest of the file can be checked too.
+    """
     if len(raw) > MAX_FILE_BYTES:
         return None, [
             Diagnostic(
@@ -160,12 +164,14 @@ def parse_yaml(path: str, raw: bytes) -> tuple[Document | None, list[Diagnostic]
                 f"the top level must be a mapping of keys to values, not {_kind(root)}",
             )
         ]
+    repeated: list[_InvalidNodeError] = []
     try:
-        data = _construct(root, set())
+        data = _construct(root, set(), 0, repeated)
     except _InvalidNodeError as exc:
         line, column = _position(exc.node)
         return None, [Diagnostic(path, line, column, exc.code, exc.message)]
-    return Document(path, data, root), []
+    kept = [Diagnostic(path, *_position(e.node), e.code, e.message) for e in repeated]
+    return Document(path, data, root), kept
 
 
 def _find_anchor(path: str, text: str) -> Diagnostic | None:
@@ -228,7 +234,11 @@ def _kind(node: Node) -> str:
 MAX_DEPTH = 64
 
 
-def _construct(node: Node, seen: set[int], depth: int = 0) -> Any:
+def _construct(
+    node: Node, seen: set[int], depth: int = 0, repeated: list[_InvalidNodeError] | None = None
+) -> Any:
+    """Plain data from a node. A repeated key keeps its first value and is recorded in
+    ``repeated`` (when given), so the rest of the file is still checked."""
     if id(node) in seen:  # an alias the pre-scan missed; never expand it
         raise _InvalidNodeError(node, "yaml-anchor", "YAML aliases are not allowed")
     seen.add(id(node))
@@ -244,7 +254,7 @@ def _construct(node: Node, seen: set[int], depth: int = 0) -> Any:
             node, "yaml-tag", f"unsupported YAML tag '{node.tag}'; write the value plainly"
         )
     if kind == "sequence":
-        return [_construct(item, seen, depth + 1) for item in node.value]
+        return [_construct(item, seen, depth + 1, repeated) for item in node.value]
     result: dict[str, Any] = {}
     for key_node, value_node in node.value:
         if key_node.id != "scalar" or (key_node.value == "<<" and not key_node.style):
@@ -252,10 +262,14 @@ def _construct(node: Node, seen: set[int], depth: int = 0) -> Any:
         key = key_node.value
         if key in result:
             line, _ = _position(_key_node(node, key))
-            raise _InvalidNodeError(
+            problem = _InvalidNodeError(
                 key_node, "duplicate-key", f"duplicate key '{key}' (first given on line {line})"
             )
-        result[key] = _construct(value_node, seen, depth + 1)
+            if repeated is None:
+                raise problem
+            repeated.append(problem)
+            continue
+        result[key] = _construct(value_node, seen, depth + 1, repeated)
     return result
 
 
