@@ -268,8 +268,10 @@ def load_folder(folder: Path, *, keep_partners: bool = True) -> LoadResult:
         yml, _load_partners(yml, ids, keep_partners), strict=True
     ):
         diagnostics.extend(found)
-        if name is not None:
-            names.append((path.stem, name))
+        # An invalid file's name still counts for duplicate names.
+        written = name if name is not None else _written_name(path)
+        if written is not None:
+            names.append((path.stem, written))
         if partner is not None:
             partners.append(partner)
     diagnostics.extend(
@@ -292,6 +294,17 @@ def load_folder(folder: Path, *, keep_partners: bool = True) -> LoadResult:
         )
     )
     return LoadResult(program, valid, tuple(sorted(diagnostics)), len(files), folder)
+
+
+def _written_name(path: Path) -> str | None:
+    """The name a file gives, if it parses and the name is text a reader can see."""
+    try:
+        document, _ = parse_yaml(display_path(path), path.read_bytes())
+    except OSError:
+        return None
+    data = document.data if document is not None else None
+    name = data.get("name") if isinstance(data, dict) else None
+    return name if isinstance(name, str) and name_key(name) else None
 
 
 #: Below this many files, starting worker processes costs more than it saves.

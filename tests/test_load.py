@@ -279,3 +279,14 @@ def test_a_second_yaml_document_reads_plainly(partner_folder: MakeFolder) -> Non
         "partners/two.yml:8:1: error: YAML syntax: expected a single document in the stream "
         "but found another document [yaml-syntax]"
     ]
+
+
+def test_an_invalid_file_still_counts_for_duplicate_names(partner_folder: MakeFolder) -> None:
+    broken = MINIMAL_TEXT.replace("tier: open", "tier: gold")
+    folder = partner_folder(**{"a-first.yml": broken, "b-second.yml": MINIMAL_TEXT})
+    assert _only(folder) == [
+        "partners/a-first.yml:7:12: error: unknown tier 'gold' (known: distribution, open, "
+        "select) [unknown-id]",
+        "partners/b-second.yml:1:7: error: name 'Minimal Partner' is also used by "
+        "partners/a-first.yml [duplicate-name]",
+    ]
