@@ -61,6 +61,7 @@ CODES: dict[str, str] = {
     # the file itself
     "missing-folder": "the partners folder does not exist",
     "missing-file": "program.yml is missing or cannot be read",
+    "unchecked-ids": "a warning: program.yml has errors, so ids in partner files were not checked",
     "file-name": "a partner file ends in .yaml (or .YML) instead of .yml",
     "file-too-large": "the file is larger than the limit (256 KiB)",
     "encoding": "the file is not UTF-8",

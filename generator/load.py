@@ -285,6 +285,15 @@ def load_folder(folder: Path, *, keep_partners: bool = True) -> LoadResult:
         for path in files
         if path.suffix != ".yml"
     )
+    if program is None and yml:
+        diagnostics.append(
+            Diagnostic(
+                display_path(folder / PROGRAM_FILE), 1, 1, "unchecked-ids",
+                "ids in partner files (tiers, services, badges, ...) were not checked: "
+                "fix program.yml first",
+                severity="warning",
+            )
+        )
     diagnostics.extend(_cross_file(folder, files, names))
     bad = {d.path for d in diagnostics}
     valid = tuple(

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from generator.load import load_folder, load_program
-from tests.conftest import PROGRAM, MakeFolder
+from tests.conftest import FIXTURES, PROGRAM, MakeFolder
 
 SHIPPED = PROGRAM.read_text(encoding="utf-8")
 
@@ -140,3 +140,17 @@ def test_invalid_program_still_checks_partner_shapes(partner_folder: MakeFolder)
     codes = [(d.path, d.code) for d in load_folder(folder).diagnostics]
     assert ("partners/program.yml", "unknown-key") in codes
     assert ("partners/p.yml", "missing-key") in codes
+
+
+def test_invalid_program_warns_that_partner_ids_were_not_checked(
+    partner_folder: MakeFolder,
+) -> None:
+    minimal = (FIXTURES / "valid" / "minimal.yml").read_text(encoding="utf-8")
+    folder = partner_folder(**{"gold.yml": minimal.replace("tier: open", "tier: gold")})
+    (folder / "program.yml").write_text(SHIPPED.replace("every_months: 12", "every_months: 0", 1))
+    assert [d.format() for d in load_folder(folder).diagnostics] == [
+        "partners/program.yml:1:1: warning: ids in partner files (tiers, services, badges, ...) "
+        "were not checked: fix program.yml first [unchecked-ids]",
+        "partners/program.yml:125:28: error: 'every_months' must be at least 1, not 0 "
+        "[out-of-range]",
+    ]
