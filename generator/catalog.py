@@ -16,12 +16,10 @@ from datetime import date
 from types import MappingProxyType
 
 from generator.badges import BadgeState, certified_count, evaluate_partner
+from generator.badges.kinds import certified_noun, track_on
 from generator.diagnostics import DataError
 from generator.load import LoadResult
 from generator.model import Badge, Entry, Partner, Place, Program, Region
-
-#: Statuses the public site shows: a badge is held while active or in grace.
-HELD_STATUSES = ("active", "grace")
 
 
 @dataclass(frozen=True)
@@ -50,10 +48,7 @@ class CertifiedCount:
     @property
     def label(self) -> str:
         """``4 certified Professional Services Engineers``, ``1 Certified Trainer``."""
-        noun = self.name if self.count == 1 else f"{self.name}s"
-        if noun.casefold().startswith("certified "):
-            return f"{self.count} {noun}"
-        return f"{self.count} certified {noun}"
+        return f"{self.count} {certified_noun(self.name, self.count)}"
 
 
 @dataclass(frozen=True)
@@ -102,10 +97,8 @@ def name_key(name: str) -> str:
 
 def tier_on(partner: Partner, day: date) -> str | None:
     """The id of the tier whose track holds ``day``, or None."""
-    for track in partner.tracks:
-        if track.from_ <= day and (track.to is None or day <= track.to):
-            return track.tier
-    return None
+    track = track_on(partner, day)
+    return track.tier if track is not None else None
 
 
 def _unique(values: Iterator[str]) -> tuple[str, ...]:
@@ -121,7 +114,8 @@ def make_entry(partner: Partner, program: Program, as_of: date) -> CatalogEntry:
     held: list[HeldBadge] = []
     for badge in program.badges:
         state = states.get(badge.id)
-        if state is not None and state.status in HELD_STATUSES and state.granted is not None:
+        # Held: active or in grace, the only badges the public site shows.
+        if state is not None and state.held and state.granted is not None:
             held.append(HeldBadge(badge, state.status, state.granted, state.next_review))
     tier_id = tier_on(partner, as_of)
     tiers = {t.id: t for t in program.tiers}

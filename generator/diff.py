@@ -19,7 +19,7 @@ from datetime import date
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from generator.badges import BadgeState, evaluate_partner
+from generator.badges import HELD, BadgeState, evaluate_partner
 from generator.catalog import CatalogEntry, make_entry
 from generator.diagnostics import Diagnostic
 from generator.facets import language_name
@@ -61,7 +61,7 @@ class BadgeView:
     @property
     def held(self) -> bool:
         """Active or in grace: the public sees it."""
-        return self.status in ("active", "grace")
+        return self.status in HELD
 
 
 @dataclass(frozen=True)
@@ -294,7 +294,7 @@ def classify(before: BadgeView, after: BadgeView) -> str | None:
         after.granted, after.next_review, after.grace_until
     ):
         return "dates"
-    if before.unmet != after.unmet and after.status in ("active", "grace"):
+    if before.unmet != after.unmet and after.status in HELD:
         # What a badge nobody holds still misses is bulk: only held badges report it.
         return "requirements"
     return None

@@ -77,11 +77,9 @@ def track_on(partner: Partner, day: date) -> Track | None:
     return None
 
 
-def compliant(partner: Partner, day: date) -> bool:
-    """In a tier on ``day`` and outside every noncompliance period."""
-    if track_on(partner, day) is None:
-        return False
-    return not any(p.from_ <= day <= p.to for p in partner.noncompliance)
+def noncompliant(partner: Partner, day: date) -> bool:
+    """Whether a noncompliance period holds ``day`` (both ends inclusive)."""
+    return any(p.from_ <= day <= p.to for p in partner.noncompliance)
 
 
 def _holders(partner: Partner, certification: str, day: date) -> Iterator[tuple[str, str | None]]:
@@ -148,16 +146,19 @@ def _plural(name: str, count: int) -> str:
     return name if count == 1 else f"{name}s"
 
 
+def certified_noun(name: str, count: int) -> str:
+    """``certified Professional Services Engineers``, ``Certified Trainer``: the people who
+    hold a certification, pluralized for ``count``, never "certified Certified"."""
+    noun = _plural(name, count)
+    return noun if noun.casefold().startswith("certified ") else f"certified {noun}"
+
+
 # --- tier ------------------------------------------------------------------------------------
 
 
 def _tier_met(partner: Partner, req: TierRequirement, day: date) -> bool:
     track = track_on(partner, day)
-    return (
-        track is not None
-        and track.tier in req.tiers
-        and not any(p.from_ <= day <= p.to for p in partner.noncompliance)
-    )
+    return track is not None and track.tier in req.tiers and not noncompliant(partner, day)
 
 
 def _tier_changes(partner: Partner, req: TierRequirement) -> Iterator[date]:
@@ -179,7 +180,7 @@ def _tier_explain(
     if track.tier not in req.tiers:
         wanted = ", ".join(names.get(t, t) for t in req.tiers)
         return f"tier: {names.get(track.tier, track.tier)} is not one of {wanted}"
-    if not compliant(partner, day):
+    if noncompliant(partner, day):
         return "tier: not compliant"
     return f"tier: {names.get(track.tier, track.tier)}, compliant"
 
@@ -227,9 +228,7 @@ def _certified_explain(
     partner: Partner, req: CertifiedRequirement, day: date, names: Mapping[str, str]
 ) -> str:
     count = certified_count(partner, req.certification, day)
-    noun = _plural(names.get(req.certification, req.certification), req.at_least)
-    if not noun.casefold().startswith("certified "):
-        noun = f"certified {noun}"
+    noun = certified_noun(names.get(req.certification, req.certification), req.at_least)
     return f"{count} of {req.at_least} required {noun}"
 
 
