@@ -177,6 +177,18 @@ def test_show_more_adds_the_next_partners(page: Any, browser_site: Served,
     first_new = page.locator(".pl-card").nth(24)
     html = first_new.inner_html()
     assert "pl-card__meta" in html and "pl-card__services" in html
+    # Every partner is shown now: the button goes away and stays gone.
+    expect(page.get_by_role("button", name="Show more partners")).to_be_hidden()
+
+
+def test_no_show_more_button_when_every_result_is_on_screen(page: Any,
+                                                            browser_site: Served) -> None:
+    from playwright.sync_api import expect
+
+    page.goto(browser_site.url + "partners/?region=apac&q=training")
+    expect_status_any(page)
+    assert 0 < page.locator(".pl-card").count() < 24
+    expect(page.get_by_role("button", name="Show more partners")).to_be_hidden()
 
 
 CARDS = """() => [...document.querySelectorAll('[data-pl-results] .pl-card')].map((card) => [
