@@ -2,7 +2,8 @@
 
 Data is loaded and checked in ``on_pre_build``, before MkDocs cleans the site folder, so
 invalid data fails the build with the ``validate`` errors and leaves the previous site alone.
-Everything else (what the pages say, where they go) is decided by ``generator.site.pages``.
+Everything else (what the pages say, where they go) is decided by ``generator.site.pages`` and
+the page modules it puts together.
 
 The locator and the directory's index are MkDocs pages, so hand-written pages can link to them.
 Profiles and directory lists, thousands of pages, are written in ``on_post_build`` through
@@ -31,18 +32,11 @@ from mkdocs.utils.templates import TemplateContext
 from generator.catalog import Catalog
 from generator.diagnostics import DataError
 from generator.load import load_folder
+from generator.site.common import DIRECTORY, LOCATOR, PlannedPage, SiteOptions, SitePlan
 from generator.site.config import PartnerLocatorConfig, resolve_as_of
-from generator.site.pages import (
-    DIRECTORY,
-    LOCATOR,
-    MarkerError,
-    PlannedPage,
-    SiteOptions,
-    SitePlan,
-    expand_markers,
-    plan_site,
-    sitemap_files,
-)
+from generator.site.markers import MarkerError, expand_markers
+from generator.site.opendata import sitemap_files
+from generator.site.pages import plan_site
 from generator.site.theme_pages import (
     HEAD_CONTEXT_KEY,
     ThemePages,

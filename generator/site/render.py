@@ -18,14 +18,10 @@ from markupsafe import Markup
 
 from generator.catalog import Catalog
 from generator.load import LoadResult
-from generator.site.pages import (
-    LOCATOR_HEAD,
-    PlannedPage,
-    SiteOptions,
-    expand_markers,
-    plan_site,
-    render,
-)
+from generator.site.common import PlannedPage, SiteOptions, render
+from generator.site.listings import LOCATOR_HEAD
+from generator.site.markers import expand_markers
+from generator.site.pages import plan_site
 from generator.site.urls import UrlStyle
 
 ASSETS = Path(__file__).parent / "assets"

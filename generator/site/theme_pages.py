@@ -32,7 +32,7 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
-from generator.site.pages import PlannedPage
+from generator.site.common import PlannedPage
 
 TITLE = "plslottitlex"
 DESCRIPTION = "plslotdescriptionx"

@@ -1,0 +1,110 @@
+"""A partner's profile page and its schema.org Organization data."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from markupsafe import Markup
+
+from generator.catalog import CatalogEntry
+from generator.facets import language_name
+from generator.model import Program
+from generator.site.common import (
+    LOCATOR,
+    PlannedPage,
+    SiteOptions,
+    day_text,
+    logo_path,
+    office_text,
+    profile_src,
+    render,
+    script_json,
+)
+from generator.site.urls import UrlStyle
+
+# --- profiles -------------------------------------------------------------------------------
+
+
+def profile_page(entry: CatalogEntry, program: Program, *, urls: UrlStyle,
+                 options: SiteOptions, site_url: str | None) -> PlannedPage:
+    """Everything public about one partner."""
+    src = profile_src(entry.slug)
+    partner = entry.partner
+    services = {s.id: s for s in program.services}
+    industries = {i.id: i.name for i in program.industries}
+    logo = logo_path(entry)
+    badge_page = urls.link(src, options.badges_page)
+    context = {
+        "locator_url": urls.link(src, LOCATOR),
+        "logo": urls.href(src, logo) if logo else "",
+        "name": partner.name,
+        "summary": partner.summary,
+        "website": partner.website,
+        "badges": [
+            {
+                "id": h.id,
+                "name": h.badge.name,
+                "abbreviation": h.badge.abbreviation,
+                "handbook_url": f"{badge_page}#{h.id}",
+                "granted_text": day_text(h.granted),
+                "next_review_text": day_text(h.next_review) if h.next_review else "",
+                "grace": h.status == "grace",
+            }
+            for h in entry.held
+        ],
+        "tier_text": (
+            f"{entry.tier.name} partner." if entry.tier is not None
+            else "Not in a program tier at present."
+        ),
+        "services": [
+            {"name": services[s].name, "description": services[s].description}
+            for s in partner.services
+        ],
+        "certified": [c.label for c in entry.certified],
+        "offices": [
+            {"text": office_text(o.city, o.country), "headquarters": i == 0}
+            for i, o in enumerate(entry.offices)
+        ],
+        "languages": ", ".join(language_name(code) for code in partner.languages),
+        "industries": ", ".join(industries[i] for i in partner.industries),
+        "email": partner.contact.email if partner.contact else None,
+        "phone": partner.contact.phone if partner.contact else None,
+    }
+    body = render("profile.html", **context)
+    head = Markup('<script type="application/ld+json">{}</script>').format(
+        script_json(organization(entry, program, site_url, urls))
+    )
+    return PlannedPage(src, "profile", partner.name, body, head, description=partner.summary)
+
+
+def organization(entry: CatalogEntry, program: Program, site_url: str | None,
+                 urls: UrlStyle) -> dict[str, Any]:
+    """schema.org Organization data of a partner."""
+    partner = entry.partner
+    data: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "Organization",
+        "name": partner.name,
+        "url": partner.website,
+        "description": partner.summary.strip(),
+    }
+    if site_url:
+        data["@id"] = site_url + urls.page_url(profile_src(entry.slug))
+        if (logo := logo_path(entry)) is not None:
+            data["logo"] = site_url + logo
+    data["address"] = [
+        {"@type": "PostalAddress", "addressLocality": o.city, "addressCountry": o.country}
+        for o in entry.offices
+    ]
+    if partner.contact and partner.contact.email:
+        data["email"] = partner.contact.email
+    if partner.contact and partner.contact.phone:
+        data["telephone"] = partner.contact.phone
+    if partner.languages:
+        data["knowsLanguage"] = list(partner.languages)
+    if entry.held:
+        data["award"] = [f"{program.name}: {h.badge.name}" for h in entry.held]
+    services = {s.id: s.name for s in program.services}
+    data["knowsAbout"] = [services[s] for s in partner.services]
+    return data
+
