@@ -215,7 +215,7 @@ def test_merge_request_gets_reports_preview_and_badge_report(runs: Runs) -> None
     assert '/artifacts/public/partners/acme-devops/index.html"' in report
     log = run.log("badge-diff")
     assert "## Partner data changes as of 2026-11-28" in log
-    assert "PSP at risk" in log
+    assert "`PSP` at risk" in log
     assert "p-003" not in log + report
 
 
