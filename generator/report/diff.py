@@ -48,7 +48,8 @@ def _git(args: Sequence[str], cwd: Path, stdin: bytes | None = None) -> bytes:
     )
     if done.returncode != 0:
         message = done.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise GitError(message[-1] if message else f"git {args[0]} failed")
+        last = message[-1] if message else f"git {args[0]} failed"
+        raise GitError(re.sub(r"^(fatal|error): ", "", last))
     return done.stdout
 
 
@@ -89,7 +90,10 @@ def snapshot(ref: str, folder: Path, dest: Path) -> None:
     can never write outside ``dest``. A folder the ref does not have leaves ``dest`` empty.
     """
     where = folder if folder.is_dir() else Path.cwd()
-    top = Path(_git(["rev-parse", "--show-toplevel"], where).decode().strip())
+    try:
+        top = Path(_git(["rev-parse", "--show-toplevel"], where).decode().strip())
+    except GitError:
+        raise GitError(f"'{where}' is not in a git repository") from None
     if ref.startswith("-"):
         raise GitError(f"'{ref}' is not a git revision")
     try:
@@ -109,7 +113,11 @@ def snapshot(ref: str, folder: Path, dest: Path) -> None:
         return  # the ref has no such folder: every partner is new
     if kind != b"tree":
         return
-    blobs = _plain_files(_git(["ls-tree", "-z", "--end-of-options", tree], top), ref, prefix)
+    try:
+        listing = _git(["ls-tree", "-z", "--end-of-options", tree], top)
+    except GitError as exc:
+        raise GitError(f"cannot read '{prefix}' at '{ref}': {exc}") from None
+    blobs = _plain_files(listing, ref, prefix)
     if blobs:
         _write_blobs(blobs, top, dest)
 
