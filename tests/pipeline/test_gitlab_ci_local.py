@@ -233,4 +233,7 @@ def test_broken_merge_request_still_uploads_reports_and_names_the_error(runs: Ru
     assert suite.get("failures") == "1"
     log = runs.broken_diff.log("badge-diff")
     assert "### New validation errors (2)" in log
-    assert "- `partners/acme-devops.yml:2:1`: unknown key 'webiste'; did you mean 'website'?" in log
+    assert (
+        "- `partners/acme-devops.yml:2:1`: `unknown key 'webiste'; did you mean 'website'?`"
+        in log
+    )
