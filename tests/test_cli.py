@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import argparse
 import json
+import os
+import re
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -10,7 +14,7 @@ from xml.etree import ElementTree as ET
 
 import pytest
 
-from generator.cli import main
+from generator.cli import build_parser, main
 from generator.schema import dump, partner_schema, program_schema
 from tests.conftest import FIXTURES, ROOT, MakeFolder
 
@@ -122,14 +126,37 @@ def test_wrong_usage_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
     assert main([]) == 2
 
 
-def test_missing_partner_folder_is_data_error(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["validate"],
+        ["badges", "--as-of", "2026-01-01"],
+        ["schema"],
+        ["diff", "--base-dir", "."],
+        ["render", "--out", "site-out"],
+    ],
+)
+def test_a_missing_partner_folder_is_wrong_usage(
+    command: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     monkeypatch.chdir(tmp_path)
-    assert main(["validate", "--partners", "nowhere"]) == 1
-    assert capsys.readouterr().out == (
-        "nowhere:1:1: error: partner folder does not exist [missing-folder]\n"
-        "1 error in 1 file (1 checked)\n"
+    assert main([*command, "--partners", "/nonexistent"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err == (
+        "partner-locator: error: --partners: the folder '/nonexistent' does not exist\n"
+    )
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_partner_folder_that_is_a_file_is_wrong_usage(
+    partner_folder: MakeFolder, capsys: pytest.CaptureFixture[str]
+) -> None:
+    partner_folder(MINIMAL)
+    assert main(["validate", "--partners", "partners/minimal.yml"]) == 2
+    assert capsys.readouterr().err == (
+        "partner-locator: error: --partners: 'partners/minimal.yml' is not a folder\n"
     )
 
 
@@ -264,14 +291,31 @@ def test_badges_text_lists_every_partner_and_totals(
     assert capsys.readouterr().out == (
         "Badges as of 2023-12-01\n"
         "\n"
-        "review-cycle\n"
-        "  PSP   active    granted 2023-02-10  next review 2024-02-01  evidence due 2024-01-01\n"
-        "  TSP   none      unmet: practice, certified, courses, csat\n"
+        "Review Cycle Ltd (review-cycle)\n"
+        "  Professional Services Partner  active    granted 2023-02-10  next review 2024-02-01"
+        "  evidence due 2024-01-01\n"
+        "  Training Services Partner      none      unmet: Training practice; 2 Certified "
+        "Trainers; 4 courses covered by certified trainers; customer satisfaction\n"
         "\n"
-        "PSP: 1 active, 0 grace, 0 at risk, 0 lapsed, 0 none\n"
-        "TSP: 0 active, 0 grace, 0 at risk, 0 lapsed, 1 none\n"
+        "Professional Services Partner: 1 active, 0 grace, 0 at risk, 0 lapsed, 0 none\n"
+        "Training Services Partner: 0 active, 0 grace, 0 at risk, 0 lapsed, 1 none\n"
         "1 partner\n"
     )
+
+
+def test_badges_text_names_the_unmet_requirements_of_a_badge_in_grace(
+    partner_folder: MakeFolder, capsys: pytest.CaptureFixture[str]
+) -> None:
+    partner_folder(**{"review-cycle.yml": PSP_PARTNER})
+    assert main(["badges", "--as-of", "2024-03-04"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[3] == (
+        "  Professional Services Partner  grace     granted 2023-02-10  grace until 2024-04-30"
+        "  next review 2025-02-01  evidence due 2025-01-01  unmet: 3 certified Professional "
+        "Services Engineers; Time-to-Value"
+    )
+    ids = r"\b(psp|tsp|pse|professional-services|time_to_value|csat)\b"
+    assert re.findall(ids, "\n".join(lines)) == []
 
 
 def test_badges_on_invalid_data_prints_located_errors(
@@ -284,25 +328,39 @@ def test_badges_on_invalid_data_prints_located_errors(
     assert captured.err.startswith("partners/bad-links.yml:4:10: error: ")
 
 
-@pytest.mark.parametrize("value", ["2026-13-01", "tomorrow"])
-def test_badges_rejects_a_bad_as_of(value: str, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["badges", "--as-of", value]) == 2
-    assert f"--as-of: '{value}' is not a date written YYYY-MM-DD" in capsys.readouterr().err
-
-
 @pytest.mark.parametrize(
     ("value", "message"),
     [
+        ("tomorrow", "--as-of: 'tomorrow' is not a date written YYYY-MM-DD"),
         ("20261128", "--as-of: '20261128' is not a date written YYYY-MM-DD"),
         ("2026-W48-1", "--as-of: '2026-W48-1' is not a date written YYYY-MM-DD"),
+        ("2026-2-3", "--as-of: '2026-2-3' is not a date written YYYY-MM-DD"),
+        ("2026-02-30", "--as-of: '2026-02-30' does not exist: February 2026 has 28 days"),
+        ("2026-02-29", "--as-of: '2026-02-29' does not exist: February 2026 has 28 days"),
+        ("2024-02-30", "--as-of: '2024-02-30' does not exist: February 2024 has 29 days"),
+        ("2026-04-31", "--as-of: '2026-04-31' does not exist: April 2026 has 30 days"),
+        ("2026-01-00", "--as-of: '2026-01-00' does not exist: January 2026 has 31 days"),
+        ("2026-13-01", "--as-of: '2026-13-01' does not exist: there is no month 13"),
+        ("2026-00-10", "--as-of: '2026-00-10' does not exist: there is no month 00"),
         ("0001-01-01", "--as-of: '0001-01-01' is out of range (1900-01-01 to 9998-12-31)"),
+        ("1899-12-31", "--as-of: '1899-12-31' is out of range (1900-01-01 to 9998-12-31)"),
+        ("9999-12-31", "--as-of: '9999-12-31' is out of range (1900-01-01 to 9998-12-31)"),
     ],
 )
-def test_badges_as_of_must_be_a_plain_day_in_range(
+def test_badges_as_of_must_be_a_day_that_exists_in_range(
     value: str, message: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert main(["badges", "--as-of", value]) == 2
     assert capsys.readouterr().err == f"partner-locator: error: {message}\n"
+
+
+@pytest.mark.parametrize("value", ["2024-02-29", "1900-01-01", "9998-12-31"])
+def test_badges_as_of_accepts_the_edges(
+    value: str, partner_folder: MakeFolder, capsys: pytest.CaptureFixture[str]
+) -> None:
+    partner_folder(**{"review-cycle.yml": PSP_PARTNER})
+    assert main(["badges", "--as-of", value, "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["as_of"] == value
 
 
 @pytest.mark.parametrize(
@@ -321,14 +379,181 @@ def test_a_bad_source_date_epoch_is_wrong_usage(
     assert capsys.readouterr().err == f"partner-locator: error: {message}\n"
 
 
-def test_output_to_a_folder_is_wrong_usage_and_leaves_nothing(
+# --- --output and --out ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("output", "message"),
+    [
+        ("", "--output: the file name is empty"),
+        (".", "--output: '.' is a folder: give a file name"),
+        ("reports", "--output: 'reports' is a folder: give a file name"),
+        ("new/", "--output: 'new/' names a folder: give a file name"),
+        ("partners/program.yml/report.txt",
+         "--output: cannot write 'partners/program.yml/report.txt' (Not a directory)"),
+    ],
+)
+def test_output_that_cannot_be_a_file_is_wrong_usage_and_leaves_nothing(
+    output: str, message: str, partner_folder: MakeFolder,
+    capsys: pytest.CaptureFixture[str], tmp_path: Path,
+) -> None:
+    partner_folder(MINIMAL)
+    (tmp_path / "reports").mkdir()
+    before = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*"))
+    assert main(["validate", "--output", output]) == 2
+    captured = capsys.readouterr()
+    assert captured.err == f"partner-locator: error: {message}\n"
+    assert "Traceback" not in captured.out + captured.err
+    assert sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*")) == before
+
+
+def test_output_replaces_a_file_whole_and_keeps_its_mode(
+    partner_folder: MakeFolder, tmp_path: Path
+) -> None:
+    partner_folder(MINIMAL)
+    report = tmp_path / "report.txt"
+    report.write_text("an older, longer report that must not leave a tail behind\n")
+    report.chmod(0o640)
+    assert main(["validate", "--output", "report.txt"]) == 0
+    assert report.read_text(encoding="utf-8") == "2 files checked: no errors\n"
+    assert stat.S_IMODE(report.stat().st_mode) == 0o640
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["partners", "report.txt"]
+
+
+def test_output_writes_through_a_symbolic_link(
+    partner_folder: MakeFolder, tmp_path: Path
+) -> None:
+    partner_folder(MINIMAL)
+    (tmp_path / "kept").mkdir()
+    target = tmp_path / "kept" / "report.txt"
+    target.write_text("old\n")
+    link = tmp_path / "report.txt"
+    link.symlink_to(Path("kept") / "report.txt")
+    assert main(["validate", "--output", "report.txt"]) == 0
+    assert link.is_symlink()
+    assert target.read_text(encoding="utf-8") == "2 files checked: no errors\n"
+    # The temporary file is made in the target's own folder and leaves nothing behind.
+    assert sorted(p.name for p in (tmp_path / "kept").iterdir()) == ["report.txt"]
+
+
+def test_output_through_a_link_to_a_file_not_there_yet_creates_the_target(
+    partner_folder: MakeFolder, tmp_path: Path
+) -> None:
+    partner_folder(MINIMAL)
+    link = tmp_path / "latest.json"
+    link.symlink_to(Path("archive") / "2026" / "report.json")
+    assert main(["validate", "--format", "json", "--output", "latest.json"]) == 0
+    assert link.is_symlink()
+    written = tmp_path / "archive" / "2026" / "report.json"
+    assert json.loads(written.read_text(encoding="utf-8"))["valid"] is True
+
+
+def test_output_to_a_link_to_a_folder_is_wrong_usage(
     partner_folder: MakeFolder, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     partner_folder(MINIMAL)
-    target = tmp_path / "reports"
-    target.mkdir()
-    assert main(["validate", "--output", str(target)]) == 2
+    (tmp_path / "reports").mkdir()
+    (tmp_path / "latest").symlink_to("reports")
+    assert main(["validate", "--output", "latest"]) == 2
     assert capsys.readouterr().err == (
-        f"partner-locator: error: --output: cannot write '{target}' (Is a directory)\n"
+        "partner-locator: error: --output: 'latest' is a folder: give a file name\n"
     )
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["partners", "reports"]
+    assert (tmp_path / "latest").is_symlink()
+    assert list((tmp_path / "reports").iterdir()) == []
+
+
+def test_output_to_dev_stdout_writes_to_the_pipe(partner_folder: MakeFolder) -> None:
+    folder = partner_folder(BAD_LINKS)
+    done = subprocess.run(
+        [sys.executable, "-m", "generator", "validate", "--format", "json",
+         "--output", "/dev/stdout"],
+        cwd=folder.parent.resolve(), capture_output=True, text=True, check=False,
+    )
+    assert done.returncode == 1, done.stderr
+    assert done.stderr == ""
+    report, _, log = done.stdout.partition("\n}\n")
+    assert json.loads(report + "\n}")["diagnostics"][0]["code"] == "url"
+    assert log.startswith("partners/bad-links.yml:4:10: error: ")
+    assert Path("/dev/stdout").is_symlink()
+
+
+def test_output_to_a_fifo_writes_into_it(partner_folder: MakeFolder, tmp_path: Path) -> None:
+    folder = partner_folder(MINIMAL)
+    fifo = tmp_path / "report.fifo"
+    os.mkfifo(fifo)
+    with subprocess.Popen(
+        [sys.executable, "-m", "generator", "validate", "--output", str(fifo)],
+        cwd=folder.parent.resolve(), stderr=subprocess.PIPE, text=True,
+    ) as writer:
+        received = fifo.read_text(encoding="utf-8")
+        _, errors = writer.communicate(timeout=60)
+    assert writer.returncode == 0, errors
+    assert received == "2 files checked: no errors\n"
+    assert stat.S_ISFIFO(fifo.lstat().st_mode)
+
+
+@pytest.mark.parametrize(
+    ("out", "message"),
+    [
+        ("", "--out: the folder name is empty"),
+        ("partners/program.yml", "--out: 'partners/program.yml' is a file, not a folder"),
+        (".", "--out: '.' cannot be replaced: name a folder inside it"),
+        ("..", "--out: '..' cannot be replaced: name a folder inside it"),
+        ("site-link", "--out: 'site-link' is a symbolic link: name a folder"),
+        ("partners", "--out: 'partners' is not empty and was not written by 'render': choose "
+         "another folder"),
+        ("partners/program.yml/site",
+         "--out: cannot write 'partners/program.yml/site' (Not a directory)"),
+    ],
+)
+def test_render_out_that_cannot_be_replaced_is_wrong_usage(
+    out: str, message: str, partner_folder: MakeFolder,
+    capsys: pytest.CaptureFixture[str], tmp_path: Path,
+) -> None:
+    partner_folder(MINIMAL)
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "site-link").symlink_to("elsewhere")
+    program = (tmp_path / "partners" / "program.yml").read_bytes()
+    before = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*"))
+    assert main(["render", "--out", out, "--as-of", "2026-01-01", "--no-docs"]) == 2
+    captured = capsys.readouterr()
+    assert captured.err == f"partner-locator: error: {message}\n"
+    assert "Traceback" not in captured.out + captured.err
+    assert (tmp_path / "partners" / "program.yml").read_bytes() == program
+    assert sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*")) == before
+
+
+# --- help ------------------------------------------------------------------------------------
+
+
+def _parsers(parser: argparse.ArgumentParser) -> list[tuple[str, argparse.ArgumentParser]]:
+    found = [(parser.prog, parser)]
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for sub in action.choices.values():
+                found += _parsers(sub)
+    return found
+
+
+def test_every_command_and_option_has_help() -> None:
+    parsers = _parsers(build_parser())
+    assert [prog for prog, _ in parsers] == [
+        "partner-locator", *(f"partner-locator {c}" for c in
+                             ("validate", "schema", "badges", "diff", "render")),
+    ]
+    for prog, parser in parsers:
+        assert parser.description and parser.description.strip(), prog
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                listed = {a.dest: a.help for a in action._choices_actions}
+                assert sorted(listed) == sorted(action.choices), prog
+                assert all(h and h.strip() for h in listed.values()), (prog, listed)
+                continue
+            assert action.help and action.help.strip(), (prog, action.option_strings)
+
+
+def test_subcommand_help_shows_its_description(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["badges", "--help"]) == 0
+    out = capsys.readouterr().out
+    assert "Compute every partner's badges on one day" in " ".join(out.split())
+    assert "a summary for people (default) or the JSON document" in " ".join(out.split())

@@ -43,56 +43,146 @@ class GitError(Exception):
 
 
 def _git(args: Sequence[str], cwd: Path, stdin: bytes | None = None) -> bytes:
-    git = shutil.which("git")
-    if git is None:
-        raise GitError("git is not installed")
     done = subprocess.run(  # noqa: S603 - fixed git subcommands; the ref is checked first
-        [git, *args], cwd=cwd, input=stdin, capture_output=True, check=False
+        [_git_program(), *args], cwd=cwd, input=stdin, capture_output=True, check=False
     )
     if done.returncode != 0:
         message = done.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise GitError(message[-1] if message else f"git {args[0]} failed")
+        last = message[-1] if message else f"git {args[0]} failed"
+        raise GitError(re.sub(r"^(fatal|error): ", "", last))
     return done.stdout
+
+
+def _git_program() -> str:
+    git = shutil.which("git")
+    if git is None:
+        raise GitError("git is not installed")
+    return git
+
+
+#: Tree entry modes of plain files; links (120000), folders and submodules are refused.
+_PLAIN_FILE_MODES = (b"100644", b"100755")
+
+
+def _shown(name: str) -> str:
+    """An entry name as a message can show it: control characters escaped."""
+    return "".join(c if c.isprintable() else f"\\x{ord(c):02x}" for c in name)
+
+
+def _safe_name(raw: bytes) -> str | None:
+    """The entry name if it can only name a file directly inside the snapshot folder."""
+    try:
+        name = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    if name in ("", ".", "..") or any(c in name for c in "/\\:") or not name.isprintable():
+        return None
+    return name
 
 
 def snapshot(ref: str, folder: Path, dest: Path) -> None:
     """Write the files directly inside ``folder`` as they are at ``ref`` into ``dest``.
 
-    No checkout: one ``ls-tree`` and one ``cat-file --batch``. A folder the ref does not have
-    leaves ``dest`` empty.
+    No checkout: the folder's tree is listed with ``ls-tree -z`` and each file read with
+    ``cat-file``. Only plain files with plain names are written, each created new inside
+    ``dest``: a tree entry that is a link, a folder, a submodule, or named ``..``, ``.`` or
+    with a separator is refused with a ``GitError`` before anything is written, so the base
+    can never write outside ``dest``. A folder the ref does not have leaves ``dest`` empty.
     """
     where = folder if folder.is_dir() else Path.cwd()
-    top = Path(_git(["rev-parse", "--show-toplevel"], where).decode().strip())
+    try:
+        top = Path(_git(["rev-parse", "--show-toplevel"], where).decode().strip())
+    except GitError:
+        raise GitError(f"'{where}' is not in a git repository") from None
     if ref.startswith("-"):
         raise GitError(f"'{ref}' is not a git revision")
     try:
-        _git(["rev-parse", "--verify", "--quiet", "--end-of-options", f"{ref}^{{commit}}"], top)
+        commit = _git(
+            ["rev-parse", "--verify", "--quiet", "--end-of-options", f"{ref}^{{commit}}"], top
+        ).decode().strip()
     except GitError:
         raise GitError(f"'{ref}' is not a commit in this repository") from None
     prefix = Path(os.path.relpath(folder.resolve(), top.resolve())).as_posix()
-    spec = [] if prefix == "." else ["--", f"{prefix}/"]
-    listing = _git(["ls-tree", "-z", "--full-tree", ref, *spec], top)
+    if prefix == ".." or prefix.startswith("../"):
+        raise GitError(f"'{folder}' is outside the git repository")
+    dest.mkdir(parents=True, exist_ok=True)
+    tree = f"{commit}^{{tree}}" if prefix == "." else f"{commit}:{prefix}"
+    try:
+        kind = _git(["cat-file", "-t", tree], top).strip()
+    except GitError:
+        return  # the ref has no such folder: every partner is new
+    if kind != b"tree":
+        return
+    try:
+        listing = _git(["ls-tree", "-z", "--end-of-options", tree], top)
+    except GitError as exc:
+        raise GitError(f"cannot read '{prefix}' at '{ref}': {exc}") from None
+    blobs = _plain_files(listing, ref, prefix)
+    if blobs:
+        _write_blobs(blobs, top, dest)
+
+
+def _plain_files(listing: bytes, ref: str, prefix: str) -> list[tuple[str, str]]:
+    """``(sha, name)`` of every entry of a ``ls-tree -z`` listing; anything else refused."""
     blobs: list[tuple[str, str]] = []
     for record in listing.split(b"\0"):
         if not record:
             continue
-        meta, _, path = record.decode("utf-8", "surrogateescape").partition("\t")
-        mode, kind, sha = meta.split()
-        if kind == "blob" and mode in ("100644", "100755"):
-            blobs.append((sha, path.rsplit("/", 1)[-1]))
-    dest.mkdir(parents=True, exist_ok=True)
-    if not blobs:
-        return
-    out = _git(["cat-file", "--batch"], top, "".join(f"{sha}\n" for sha, _ in blobs).encode())
-    at = 0
-    for _sha, name in blobs:
-        end = out.index(b"\n", at)
-        size = int(out[at:end].split()[2])
-        (dest / name).write_bytes(out[end + 1 : end + 1 + size])
-        at = end + 1 + size + 1
+        meta, _, raw = record.partition(b"\t")
+        mode, kind, sha = meta.split(b" ")
+        name = _safe_name(raw)
+        shown = _shown(raw.decode("utf-8", "replace"))
+        where = f"'{prefix}/{shown}'" if prefix != "." else f"'{shown}'"
+        if name is None:
+            raise GitError(f"{where} at '{ref}' is not a plain file name: refusing to read it")
+        if kind != b"blob" or mode not in _PLAIN_FILE_MODES:
+            what = {b"120000": "a symbolic link", b"160000": "a submodule"}.get(
+                mode, "a folder" if kind == b"tree" else "not a plain file"
+            )
+            raise GitError(f"{where} at '{ref}' is {what}: refusing to read it")
+        blobs.append((sha.decode("ascii"), name))
+    return blobs
+
+
+def _write_blobs(blobs: Sequence[tuple[str, str]], top: Path, dest: Path) -> None:
+    """Stream each blob from one ``cat-file --batch`` into a new file of ``dest``."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+    with subprocess.Popen(  # noqa: S603 - fixed git subcommand
+        [_git_program(), "cat-file", "--batch"], cwd=top,
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+    ) as batch:
+        assert batch.stdin is not None and batch.stdout is not None  # noqa: S101 - piped above
+        for sha, name in blobs:
+            batch.stdin.write(f"{sha}\n".encode())
+            batch.stdin.flush()
+            header = batch.stdout.readline().split()
+            if len(header) != 3 or header[1] != b"blob":
+                raise GitError(f"cannot read '{name}' from git")
+            left = int(header[2])
+            try:
+                handle = os.open(dest / name, flags, 0o644)
+            except FileExistsError:
+                raise GitError(f"two entries are named '{_shown(name)}'") from None
+            with os.fdopen(handle, "wb") as out:
+                while left:
+                    chunk = batch.stdout.read(min(left, 1 << 16))
+                    if not chunk:
+                        raise GitError(f"cannot read '{name}' from git")
+                    out.write(chunk)
+                    left -= len(chunk)
+            batch.stdout.read(1)  # the newline after each object
+        batch.stdin.close()
 
 
 # --- shared wording ------------------------------------------------------------------------
+
+#: How a sentence shows a value taken from the data: as it is for HTML (the template escapes
+#: it) and JSON, inside a code span for Markdown (``md_text``).
+Quote = Callable[[str], str]
+
+
+def _as_is(text: str) -> str:
+    return text
 
 
 def _status(view: BadgeView) -> str:
@@ -107,9 +197,9 @@ def _iso(day: date | None) -> str:
     return day.isoformat() if day is not None else "none"
 
 
-def badge_sentence(change: BadgeChange | ProgramMove) -> str:
+def badge_sentence(change: BadgeChange | ProgramMove, q: Quote = _as_is) -> str:
     """What happens to the badge, in a few words: ``PSP in grace until 2027-05-31``."""
-    b, a, name = change.before, change.after, change.badge_name
+    b, a, name = change.before, change.after, q(change.badge_name)
     when = change.date if isinstance(change, BadgeChange) else None
     on = f" on {when.isoformat()}" if when is not None else ""
     kind = change.kind
@@ -141,60 +231,60 @@ def badge_sentence(change: BadgeChange | ProgramMove) -> str:
     return f"{name} still {a.status}; unmet requirements {unmet_before} → {unmet_after}"
 
 
-def badge_details(change: BadgeChange) -> str:
+def badge_details(change: BadgeChange, q: Quote = _as_is) -> str:
     """The engine's reason and the unmet requirements, where they explain the change."""
     parts = []
     if change.reason:
-        parts.append(f"Reason: {change.reason.rstrip('.')}.")
+        parts.append(f"Reason: {q(change.reason.rstrip('.'))}.")
     if change.kind in ("grace", "lapsed", "withdrawn", "at_risk") and change.after.unmet:
         parts.append(f"Unmet: {', '.join(change.after.unmet)}.")
     return " ".join(parts)
 
 
-def field_sentence(change: FieldChange) -> str:
+def field_sentence(change: FieldChange, q: Quote = _as_is) -> str:
     """``tier Open → Select``, ``services: added Migration; removed Assessment``."""
     if change.field == "summary":
         return "summary rewritten"
     if change.added or change.removed:
         parts = []
         if change.added:
-            parts.append(f"added {', '.join(change.added)}")
+            parts.append(f"added {', '.join(q(v) for v in change.added)}")
         if change.removed:
-            parts.append(f"removed {', '.join(change.removed)}")
-        return f"{change.field}: {'; '.join(parts)}"
+            parts.append(f"removed {', '.join(q(v) for v in change.removed)}")
+        return f"{q(change.field)}: {'; '.join(parts)}"
     if change.field == "logo":
         if change.before is None:
             return "logo added"
         if change.after is None:
             return "logo removed"
         return "logo replaced"
-    before = change.before if change.before is not None else "none"
-    after = change.after if change.after is not None else "none"
-    return f"{change.field} {before} → {after}"
+    before = q(change.before) if change.before is not None else "none"
+    after = q(change.after) if change.after is not None else "none"
+    return f"{q(change.field)} {before} → {after}"
 
 
-def program_value(change: ProgramChange) -> str:
+def program_value(change: ProgramChange, q: Quote = _as_is) -> str:
     """How one program value changes: ``3 → 4``, ``added XK``."""
     if change.added or change.removed:
         parts = []
         if change.added:
-            parts.append(f"added {', '.join(change.added)}")
+            parts.append(f"added {', '.join(q(v) for v in change.added)}")
         if change.removed:
-            parts.append(f"removed {', '.join(change.removed)}")
+            parts.append(f"removed {', '.join(q(v) for v in change.removed)}")
         return "; ".join(parts)
     if change.before is None:
-        return f"added ({change.after})"
+        return f"added ({q(str(change.after))})"
     if change.after is None:
-        return f"removed (was {change.before})"
-    return f"{change.before} → {change.after}"
+        return f"removed (was {q(change.before)})"
+    return f"{q(change.before)} → {q(change.after)}"
 
 
-def partner_sentence(line: PartnerLine, verb: str = "holds") -> str:
+def partner_sentence(line: PartnerLine, verb: str = "holds", q: Quote = _as_is) -> str:
     """``tier Select; holds PSP, TSP``."""
     if not line.valid:
         return "has validation errors"
-    tier = f"tier {line.tier}" if line.tier else "no current tier"
-    held = f"{verb} {', '.join(line.badges)}" if line.badges else f"{verb} no badge"
+    tier = f"tier {q(line.tier)}" if line.tier else "no current tier"
+    held = f"{verb} {', '.join(q(b) for b in line.badges)}" if line.badges else f"{verb} no badge"
     return f"{tier}; {held}"
 
 
@@ -217,12 +307,34 @@ def profile_linker(preview_url: str | None) -> Callable[[str], str | None]:
 
 # --- Markdown ------------------------------------------------------------------------------
 
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#])")
+#: Line breaks, control and format characters (bidirectional overrides, zero-width ones):
+#: none may reach a Markdown line from the data.
+_BREAKS = re.compile(r"[\s\x00-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e"
+                     r"\u2060-\u206f\ufeff\ufff9-\ufffb]+")
+_BACKTICKS = re.compile(r"`+")
 
 
-def md(text: str) -> str:
-    """Text from data, escaped so Markdown shows it as written."""
-    return _MD_SPECIAL.sub(r"\\\1", text)
+def md_text(text: str, *, in_table: bool = False) -> str:
+    """Text from the data, made inert in GitLab Flavored Markdown: one code span.
+
+    GitLab finds mentions (``@all``), references (``#1``, ``!1``, ``%m``, ``~l``, ``&1``,
+    ``$1``), emoji and bare links only in text outside code, and Markdown reads no emphasis,
+    link, HTML or entity inside a code span. Backslash escapes are weaker: whether ``\\@all``
+    still mentions depends on the renderer and its version, and a URL needs more than an
+    escaped character to stay unlinked. So the text becomes
+    one line (every line break, control and format character collapses to a space, so it can
+    start no heading, list, quote or table) inside a code span whose fence is longer than any
+    run of backticks in it. ``in_table`` also escapes ``|``, which ends a table cell even
+    inside a code span. Every value from the data enters the Markdown report through here.
+    """
+    flat = _BREAKS.sub(" ", text).strip(" ")
+    if not flat:
+        return "` `"
+    fence = "`" * (1 + max((len(run) for run in _BACKTICKS.findall(flat)), default=0))
+    pad = " " if flat.startswith("`") or flat.endswith("`") else ""
+    if in_table:
+        flat = flat.replace("|", "\\|")
+    return f"{fence}{pad}{flat}{pad}{fence}"
 
 
 def _more(count: int) -> str:
@@ -242,10 +354,12 @@ def render_markdown(diff: Diff, preview_url: str | None = None, limit: int = DEF
     """The report for a job log or a merge request comment: short, the unchanged left out."""
     link = profile_linker(preview_url)
 
+    q = md_text
+
     def who(slug: str, name: str, linked: bool = True) -> str:
         url = link(slug) if linked else None
-        label = f"[{md(name)}]({url})" if url else f"**{md(name)}**"
-        return f"{label} (`{slug}`)"
+        label = f"[{q(name)}]({url})" if url else f"**{q(name)}**"
+        return f"{label} ({q(slug)})"
 
     out = [f"## Partner data changes as of {diff.as_of.isoformat()}", ""]
     if not diff.changed:
@@ -253,7 +367,7 @@ def render_markdown(diff: Diff, preview_url: str | None = None, limit: int = DEF
         return "\n".join(out) + "\n"
     if diff.new_errors:
         out += _section("New validation errors", [
-            f"- `{d.path}:{d.line}:{d.column}`: {md(d.message)} [{d.code}]"
+            f"- {q(f'{d.path}:{d.line}:{d.column}')}: {q(d.message)} [{d.code}]"
             for d in diff.new_errors
         ], limit)
     if not diff.compared:
@@ -262,31 +376,31 @@ def render_markdown(diff: Diff, preview_url: str | None = None, limit: int = DEF
     if diff.badges:
         entries = []
         for c in diff.badges:
-            details = badge_details(c)
-            entries.append(f"- {who(c.slug, c.name)}: {md(badge_sentence(c))}."
-                           + (f" {md(details)}" if details else ""))
+            details = badge_details(c, q)
+            entries.append(f"- {who(c.slug, c.name)}: {badge_sentence(c, q)}."
+                           + (f" {details}" if details else ""))
         out += _section("Badges", entries, limit)
     if diff.added:
         out += _section("Partners added", [
-            f"- {who(p.slug, p.name, p.valid)}: {partner_sentence(p)}" for p in diff.added
+            f"- {who(p.slug, p.name, p.valid)}: {partner_sentence(p, q=q)}" for p in diff.added
         ], limit)
     if diff.removed:
         out += _section("Partners removed", [
-            f"- {who(p.slug, p.name, linked=False)}: {partner_sentence(p, 'held')}"
+            f"- {who(p.slug, p.name, linked=False)}: {partner_sentence(p, 'held', q)}"
             for p in diff.removed
         ], limit)
     if diff.profiles:
         out += _section("Profile changes", [
             "\n".join([f"- {who(p.slug, p.name)}:",
-                       *(f"  - {md(field_sentence(f))}" for f in p.fields)])
+                       *(f"  - {field_sentence(f, q)}" for f in p.fields)])
             for p in diff.profiles
         ], limit)
     if diff.program or diff.program_moves:
-        entries = [f"- `{c.path}`: {md(program_value(c))}" for c in diff.program]
+        entries = [f"- {q(c.path)}: {program_value(c, q)}" for c in diff.program]
         moves = diff.program_moves
         partners = len({m.slug for m in moves})
         if moves:
-            nested = [f"  - {who(m.slug, m.name)}: {md(badge_sentence(m))}" for m in moves[:limit]]
+            nested = [f"  - {who(m.slug, m.name)}: {badge_sentence(m, q)}" for m in moves[:limit]]
             if len(moves) > limit:
                 nested.append(f"  - {_more(len(moves) - limit)}")
             entries.append("\n".join([
@@ -298,14 +412,14 @@ def render_markdown(diff: Diff, preview_url: str | None = None, limit: int = DEF
         out += _section("Program changes", entries, limit + 1, len(diff.program))
     if diff.not_compared:
         out += _section("Not compared", [
-            f"- `{slug}`: valid on one side only, so its badges were not compared"
+            f"- {q(slug)}: valid on one side only, so its badges were not compared"
             for slug in diff.not_compared
         ], limit)
     tail = []
     if diff.fixed_errors:
         tail.append(f"Fixes {_count(diff.fixed_errors, 'validation error')}.")
     if diff.no_visible_change:
-        shown = ", ".join(f"`{s}`" for s in diff.no_visible_change[:limit])
+        shown = ", ".join(q(s) for s in diff.no_visible_change[:limit])
         more = len(diff.no_visible_change) - limit
         tail.append(f"Changed with nothing the public sees: {shown}"
                     + (f" and {more} more." if more > 0 else "."))

@@ -86,8 +86,8 @@ def report(as_of: str, *sections: str) -> str:
     return f"## Partner data changes as of {as_of}\n\n{body}"
 
 
-ACME = "**Acme DevOps GmbH** (`acme-devops`)"
-NOVA = "**Nova Consulting** (`nova-consulting`)"
+ACME = "**`Acme DevOps GmbH`** (`acme-devops`)"
+NOVA = "**`Nova Consulting`** (`nova-consulting`)"
 
 
 # --- nothing --------------------------------------------------------------------------------
@@ -114,11 +114,11 @@ def test_granted_the_day_the_third_pse_certifies(sides: Sides) -> None:
     assert sides.markdown("2026-09-01") == report(
         "2026-09-01",
         "### Badges (1)\n",
-        f"- {NOVA}: PSP granted on 2026-09-01. "
-        "Reason: granted: all requirements met; reviewed each September.\n",
+        f"- {NOVA}: `PSP` granted on 2026-09-01. "
+        "Reason: `granted: all requirements met; reviewed each September`.\n",
         "### Profile changes (1)\n",
         f"- {NOVA}:",
-        "  - certified Professional Services Engineer 2 → 3\n",
+        "  - `certified Professional Services Engineer` `2` → `3`\n",
     )
 
 
@@ -144,18 +144,18 @@ def test_at_risk_the_day_after_a_pse_leaves(sides: Sides) -> None:
     assert sides.markdown("2026-11-01") == report(
         "2026-11-01",
         "### Badges (1)\n",
-        f"- {ACME}: PSP at risk: active but not eligible today (next review 2027-06-01). "
+        f"- {ACME}: `PSP` at risk: active but not eligible today (next review 2027-06-01). "
         "Unmet: certified.\n",
         "### Profile changes (1)\n",
         f"- {ACME}:",
-        "  - certified Professional Services Engineer 3 → 2\n",
+        "  - `certified Professional Services Engineer` `3` → `2`\n",
     )
 
 
 def test_still_at_risk_the_day_before_the_review(sides: Sides) -> None:
     sides.edit("acme-devops.yml", *PSE_LEAVES)
     out = sides.markdown("2027-05-31")
-    assert "PSP at risk: active but not eligible today (next review 2027-06-01)" in out
+    assert "`PSP` at risk: active but not eligible today (next review 2027-06-01)" in out
 
 
 def test_grace_from_the_review_day(sides: Sides) -> None:
@@ -163,20 +163,20 @@ def test_grace_from_the_review_day(sides: Sides) -> None:
     assert sides.markdown("2027-06-01") == report(
         "2027-06-01",
         "### Badges (1)\n",
-        f"- {ACME}: PSP in grace until 2027-08-31 (was active). "
-        "Reason: review 2027-06-01: not eligible (2 of 3 required certified "
-        "Professional Services Engineers); grace until 2027-08-31. "
+        f"- {ACME}: `PSP` in grace until 2027-08-31 (was active). "
+        "Reason: `review 2027-06-01: not eligible (2 of 3 required certified "
+        "Professional Services Engineers); grace until 2027-08-31`. "
         "Unmet: certified.\n",
         "### Profile changes (1)\n",
         f"- {ACME}:",
-        "  - certified Professional Services Engineer 3 → 2\n",
+        "  - `certified Professional Services Engineer` `3` → `2`\n",
     )
 
 
 def test_still_in_grace_on_its_last_day(sides: Sides) -> None:
     sides.edit("acme-devops.yml", *PSE_LEAVES)
     out = sides.markdown("2027-08-31")
-    assert "PSP in grace until 2027-08-31 (was active)" in out
+    assert "`PSP` in grace until 2027-08-31 (was active)" in out
 
 
 def test_lapsed_the_day_after_grace(sides: Sides) -> None:
@@ -184,13 +184,13 @@ def test_lapsed_the_day_after_grace(sides: Sides) -> None:
     assert sides.markdown("2027-09-01") == report(
         "2027-09-01",
         "### Badges (1)\n",
-        f"- {ACME}: PSP lapsed on 2027-09-01 (was active). "
-        "Reason: grace ended 2027-08-31 without meeting the requirements (2 of 3 "
-        "required certified Professional Services Engineers). "
+        f"- {ACME}: `PSP` lapsed on 2027-09-01 (was active). "
+        "Reason: `grace ended 2027-08-31 without meeting the requirements (2 of 3 "
+        "required certified Professional Services Engineers)`. "
         "Unmet: certified.\n",
         "### Profile changes (1)\n",
         f"- {ACME}:",
-        "  - certified Professional Services Engineer 3 → 2\n",
+        "  - `certified Professional Services Engineer` `3` → `2`\n",
     )
 
 
@@ -205,11 +205,11 @@ def test_lapsed_at_once_when_leaving_the_program(sides: Sides) -> None:
     assert sides.markdown("2026-11-16") == report(
         "2026-11-16",
         "### Badges (1)\n",
-        f"- {ACME}: PSP lapsed on 2026-11-16 (was active). "
-        "Reason: left the program: no tier track. Unmet: tier.\n",
+        f"- {ACME}: `PSP` lapsed on 2026-11-16 (was active). "
+        "Reason: `left the program: no tier track`. Unmet: tier.\n",
         "### Profile changes (1)\n",
         f"- {ACME}:",
-        "  - tier Select → none\n",
+        "  - `tier` `Select` → none\n",
     )
 
 
@@ -223,11 +223,11 @@ def test_back_to_active_when_a_pse_joins_during_grace(sides: Sides) -> None:
     assert sides.markdown("2027-07-01") == report(
         "2027-07-01",
         "### Badges (1)\n",
-        f"- {ACME}: PSP back to active on 2027-07-01 (was in grace). "
-        "Reason: eligible again during grace: all requirements met.\n",
+        f"- {ACME}: `PSP` back to active on 2027-07-01 (was in grace). "
+        "Reason: `eligible again during grace: all requirements met`.\n",
         "### Profile changes (1)\n",
         f"- {ACME}:",
-        "  - certified Professional Services Engineer 2 → 3\n",
+        "  - `certified Professional Services Engineer` `2` → `3`\n",
     )
 
 
@@ -236,7 +236,7 @@ def test_no_longer_granted_without_the_practice(sides: Sides) -> None:
     assert sides.markdown("2026-11-28") == report(
         "2026-11-28",
         "### Badges (1)\n",
-        f"- {ACME}: PSP no longer granted (was active). Unmet: practice.\n",
+        f"- {ACME}: `PSP` no longer granted (was active). Unmet: practice.\n",
     )
 
 
@@ -250,7 +250,7 @@ def test_noncompliance_puts_the_badge_at_risk_and_its_reason_stays_private(sides
     assert out == report(
         "2026-11-28",
         "### Badges (1)\n",
-        f"- {ACME}: PSP at risk: active but not eligible today (next review 2027-06-01). "
+        f"- {ACME}: `PSP` at risk: active but not eligible today (next review 2027-06-01). "
         "Unmet: tier.\n",
     )
     assert "unpaid" not in out
@@ -261,9 +261,9 @@ def test_a_legacy_grant_moves_the_dates(sides: Sides) -> None:
     assert sides.markdown("2026-11-28") == report(
         "2026-11-28",
         "### Badges (1)\n",
-        f"- {ACME}: PSP active: granted 2025-06-10 → 2025-03-15, "
+        f"- {ACME}: `PSP` active: granted 2025-06-10 → 2025-03-15, "
         "next review 2027-06-01 → 2027-03-01. "
-        "Reason: granted under earlier rules (legacy grant).\n",
+        "Reason: `granted under earlier rules (legacy grant)`.\n",
     )
 
 
@@ -277,9 +277,9 @@ def test_partners_added_and_removed(sides: Sides) -> None:
     assert sides.markdown("2026-11-28") == report(
         "2026-11-28",
         "### Partners added (1)\n",
-        "- **Zenith Labs** (`zenith-labs`): tier Select; holds PSP\n",
+        "- **`Zenith Labs`** (`zenith-labs`): tier `Select`; holds `PSP`\n",
         "### Partners removed (1)\n",
-        f"- {NOVA}: tier Open; held no badge\n",
+        f"- {NOVA}: tier `Open`; held no badge\n",
     )
 
 
@@ -307,18 +307,18 @@ def test_every_public_profile_field(sides: Sides) -> None:
     assert out == report(
         "2026-11-28",
         "### Profile changes (1)\n",
-        "- **Acme DevOps AG** (`acme-devops`):",
-        "  - name Acme DevOps GmbH → Acme DevOps AG",
-        "  - tier Select → Distribution",
-        "  - website https://acme.example → https://acme.example/en/",
+        "- **`Acme DevOps AG`** (`acme-devops`):",
+        "  - `name` `Acme DevOps GmbH` → `Acme DevOps AG`",
+        "  - `tier` `Select` → `Distribution`",
+        "  - `website` `https://acme.example` → `https://acme.example/en/`",
         "  - summary rewritten",
         "  - logo added",
-        "  - services: added Integration; removed Assessment",
-        "  - headquarters Berlin, DE → Munich, DE",
-        "  - offices: added Vienna, AT",
-        "  - languages: added German, English",
-        "  - industries: added Public sector",
-        "  - email none → hello@acme.example\n",
+        "  - `services`: added `Integration`; removed `Assessment`",
+        "  - `headquarters` `Berlin, DE` → `Munich, DE`",
+        "  - `offices`: added `Vienna, AT`",
+        "  - `languages`: added `German`, `English`",
+        "  - `industries`: added `Public sector`",
+        "  - `email` none → `hello@acme.example`\n",
     )
 
 
@@ -345,11 +345,11 @@ def test_a_program_change_and_the_partners_it_moves(sides: Sides) -> None:
         "2026-11-28",
         "### Badges (1)\n",
         # The rules apply to the whole history: with 3 PSEs Acme never qualified under them.
-        f"- {ACME}: PSP no longer granted (was active). Unmet: certified.\n",
+        f"- {ACME}: `PSP` no longer granted (was active). Unmet: certified.\n",
         "### Program changes (1)\n",
-        "- `badges.psp.requirements.certified.at_least`: 3 → 4",
+        "- `badges.psp.requirements.certified.at_least`: `3` → `4`",
         "- The program change alone moves 1 badge of 1 partner:",
-        f"  - {ACME}: PSP no longer granted (was active)\n",
+        f"  - {ACME}: `PSP` no longer granted (was active)\n",
     )
 
 
@@ -358,7 +358,7 @@ def test_a_program_change_that_moves_nothing(sides: Sides) -> None:
     assert sides.markdown("2026-11-28") == report(
         "2026-11-28",
         "### Program changes (1)\n",
-        "- `services.managed-services.name`: Managed services → Managed platform",
+        "- `services.managed-services.name`: `Managed services` → `Managed platform`",
         "- The program change alone moves no badge.\n",
     )
 
@@ -374,11 +374,11 @@ def test_new_errors_fail_and_private_values_are_hidden(sides: Sides) -> None:
     assert out == report(
         "2026-11-28",
         "### New validation errors (3)\n",
-        "- `head/acme-devops.yml:1:1`: missing required key 'website' [missing-key]",
-        "- `head/acme-devops.yml:2:1`: unknown key 'webiste'; did you mean 'website'? "
+        "- `head/acme-devops.yml:1:1`: `missing required key 'website'` [missing-key]",
+        "- `head/acme-devops.yml:2:1`: `unknown key 'webiste'; did you mean 'website'?` "
         "[unknown-key]",
-        "- `head/acme-devops.yml:14:9`: person id '(private)' is used twice "
-        "(first in people item 1) [duplicate-id]\n",
+        "- `head/acme-devops.yml:14:9`: `person id '(private)' is used twice "
+        "(first in people item 1)` [duplicate-id]\n",
         "### Not compared (1)\n",
         "- `acme-devops`: valid on one side only, so its badges were not compared\n",
     )
@@ -410,11 +410,11 @@ def test_fixing_errors_is_counted(sides: Sides) -> None:
 def test_links_to_the_preview(sides: Sides) -> None:
     sides.edit("acme-devops.yml", *PSE_LEAVES)
     out = sides.markdown("2026-11-01", "--preview-url", "https://example.gitlab.io/mr-7")
-    assert "- [Acme DevOps GmbH](https://example.gitlab.io/mr-7/partners/acme-devops/) " in out
+    assert "- [`Acme DevOps GmbH`](https://example.gitlab.io/mr-7/partners/acme-devops/) " in out
     template = "https://g.example.io/-/p/-/jobs/9/artifacts/public/partners/{slug}/index.html"
     out = sides.markdown("2026-11-01", "--preview-url", template)
     assert (
-        "[Acme DevOps GmbH](https://g.example.io/-/p/-/jobs/9/artifacts/public/partners/"
+        "[`Acme DevOps GmbH`](https://g.example.io/-/p/-/jobs/9/artifacts/public/partners/"
         "acme-devops/index.html)" in out
     )
 
@@ -422,7 +422,7 @@ def test_links_to_the_preview(sides: Sides) -> None:
 def test_markdown_escapes_names(sides: Sides) -> None:
     sides.edit("acme-devops.yml", "name: Acme DevOps GmbH", "name: Acme *Dev*_Ops_ [x](y) <b>")
     out = sides.markdown("2026-11-28")
-    assert r"- **Acme \*Dev\*\_Ops\_ \[x\](y) \<b\>** (`acme-devops`):" in out
+    assert "- **`Acme *Dev*_Ops_ [x](y) <b>`** (`acme-devops`):" in out
 
 
 def test_json_has_every_detail(sides: Sides) -> None:
@@ -480,7 +480,7 @@ def test_long_lists_are_cut_in_markdown_only(sides: Sides) -> None:
         sides.write(f"new-{index:02}.yml", acme.replace("Acme DevOps GmbH", f"New {index:02}"))
     out = sides.markdown("2026-11-28")
     assert "### Partners added (53)" in out
-    assert "- **New 49** (`new-49`)" in out
+    assert "- **`New 49`** (`new-49`)" in out
     assert "New 50" not in out
     assert "- … and 3 more (the HTML and JSON reports list them all)\n" in out
     status, html = sides.run("--as-of", "2026-11-28", "--format", "html")
@@ -510,7 +510,7 @@ def test_base_from_git_without_a_checkout(sides: Sides) -> None:
     assert main(["diff", "--base", "HEAD", "--as-of", "2026-11-01"]) == 0
     out = sides.capsys.readouterr().out
     assert out.startswith("## Partner data changes as of 2026-11-01\n\n### Badges (1)\n\n")
-    assert "PSP at risk" in out
+    assert "`PSP` at risk" in out
 
     assert main(["diff", "--base", "no-such-ref", "--as-of", "2026-11-01"]) == 2
     assert sides.capsys.readouterr().err == (

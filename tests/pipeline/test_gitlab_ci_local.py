@@ -215,7 +215,7 @@ def test_merge_request_gets_reports_preview_and_badge_report(runs: Runs) -> None
     assert '/artifacts/public/partners/acme-devops/index.html"' in report
     log = run.log("badge-diff")
     assert "## Partner data changes as of 2026-11-28" in log
-    assert "PSP at risk" in log
+    assert "`PSP` at risk" in log
     assert "p-003" not in log + report
 
 
@@ -233,4 +233,7 @@ def test_broken_merge_request_still_uploads_reports_and_names_the_error(runs: Ru
     assert suite.get("failures") == "1"
     log = runs.broken_diff.log("badge-diff")
     assert "### New validation errors (2)" in log
-    assert "- `partners/acme-devops.yml:2:1`: unknown key 'webiste'; did you mean 'website'?" in log
+    assert (
+        "- `partners/acme-devops.yml:2:1`: `unknown key 'webiste'; did you mean 'website'?`"
+        in log
+    )
