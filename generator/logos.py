@@ -75,7 +75,7 @@ def check_logo(partner: Partner, folder: Path, display_folder: str) -> CheckedLo
     if isinstance(raw, Problem):
         return _refused(raw)
     if suffix == ".png":
-        return rewrite_png(raw, logo)
+        return rewrite_png(raw, logo, f"{display_folder}/{logo}")
     if raw.startswith(_PNG_MAGIC):
         return _refused(
             Problem(loc, "logo-type", f"logo '{logo}' is a PNG image: rename it to .png")
@@ -152,7 +152,7 @@ def _too_large(logo: str, size: int) -> Problem:
 # --- PNG -----------------------------------------------------------------------------------
 
 
-def rewrite_png(raw: bytes, logo: str) -> CheckedLogo:
+def rewrite_png(raw: bytes, logo: str, path: str) -> CheckedLogo:
     """Decode the PNG and encode its pixels again: no text, metadata or extra chunks survive."""
     loc: Loc = ("logo",)
     if not raw.startswith(_PNG_MAGIC):
@@ -190,7 +190,7 @@ def rewrite_png(raw: bytes, logo: str) -> CheckedLogo:
     if frames > 1:
         notes.append(
             Diagnostic(
-                logo, 1, 1, "logo-dropped",
+                path, 1, 1, "logo-dropped",
                 f"dropped the animation: only the first of {frames} frames is published",
                 severity="warning",
             )
@@ -540,7 +540,7 @@ def _written_name(written: dict[str, tuple[int, int]], namespace: str | None, lo
 
 def _quoted(value: str) -> str:
     shown = value if len(value) <= 60 else value[:57] + "..."
-    return "'" + shown.replace("'", "\\'") + "'"
+    return '"' + shown + '"'
 
 
 def rewrite_svg(path: str, raw: bytes) -> CheckedLogo:
