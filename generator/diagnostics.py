@@ -119,4 +119,5 @@ CODES: dict[str, str] = {
     "svg-malformed": "the SVG is not well-formed XML, not an <svg>, or nested too deep",
     "svg-unsafe": "the SVG declares a DOCTYPE or entities",
     "svg-empty": "nothing an SVG viewer would draw is left in the logo",
+    "svg-expansion": "the SVG draws over 20,000 elements once its <use> references are followed",
 }

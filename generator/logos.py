@@ -35,6 +35,9 @@ LOGO_SUFFIXES = (".svg", ".png")
 MAX_PNG_SIDE = 4096
 #: Deeper nesting than this is no logo; it also keeps the rebuild's work bounded.
 MAX_SVG_DEPTH = 64
+#: Elements a viewer draws once every ``<use>`` is followed: a few nested uses can otherwise
+#: multiply a small file into billions of shapes and hang the visitor's browser.
+MAX_SVG_EXPANSION = 20_000
 _PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 
@@ -593,6 +596,12 @@ def rewrite_svg(path: str, raw: bytes) -> CheckedLogo:
             line, column, "svg-unsafe", "SVG logo must not declare a DOCTYPE or entities"
         )
     root = rebuilder.root
+    if root is not None and _expanded_size(root) > MAX_SVG_EXPANSION:
+        return refuse(
+            1, 1, "svg-expansion",
+            f"SVG logo draws more than {MAX_SVG_EXPANSION:,} elements once its <use> "
+            "references are followed",
+        )
     if root is None or not _draws(root):
         return CheckedLogo(
             problems=[Diagnostic(
@@ -602,6 +611,40 @@ def rewrite_svg(path: str, raw: bytes) -> CheckedLogo:
             warnings=rebuilder.warnings,
         )
     return CheckedLogo(warnings=rebuilder.warnings, content=serialize(root).encode("utf-8"))
+
+
+def _expanded_size(root: _Node) -> int:
+    """How many elements the tree draws with every ``<use>`` replaced by its target (capped
+    just past the limit; a reference cycle, which viewers refuse to draw, counts once)."""
+    ids: dict[str, _Node] = {}
+    stack: list[_Node] = [root]
+    while stack:
+        node = stack.pop()
+        ids.update((v, node) for k, v in node.attributes if k == "id" and v not in ids)
+        stack.extend(c for c in node.children if isinstance(c, _Node))
+
+    def edges(node: _Node) -> list[_Node]:
+        found = [c for c in node.children if isinstance(c, _Node)]
+        href = dict(node.attributes).get("href")
+        if node.name == "use" and href is not None and href[1:] in ids:
+            found.append(ids[href[1:]])
+        return found
+
+    sizes: dict[int, int] = {}
+    visiting: set[int] = set()
+    work: list[tuple[_Node, bool]] = [(root, False)]
+    while work:  # post-order without recursion: reference chains may be long
+        node, finished = work.pop()
+        key = id(node)
+        if finished:
+            total = 1 + sum(sizes.get(id(e), 1) for e in edges(node))
+            sizes[key] = min(total, MAX_SVG_EXPANSION + 1)
+            visiting.discard(key)
+        elif key not in sizes and key not in visiting:
+            visiting.add(key)
+            work.append((node, True))
+            work.extend((e, False) for e in edges(node) if id(e) not in sizes)
+    return sizes[id(root)]
 
 
 def _draws(node: _Node) -> bool:

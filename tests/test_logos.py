@@ -165,6 +165,8 @@ REFUSED = {
     "billion-laughs": "2:1: error: SVG logo must not declare a DOCTYPE or entities [svg-unsafe]",
     "external-entity": "1:1: error: SVG logo must not declare a DOCTYPE or entities [svg-unsafe]",
     "utf-16": "1:1: error: SVG logo is UTF-16 text: save it as UTF-8 [logo-encoding]",
+    "use-bomb": "1:1: error: SVG logo draws more than 20,000 elements once its <use> references"
+                " are followed [svg-expansion]",
 }
 
 
@@ -359,6 +361,20 @@ def test_same_document_references_and_text_are_kept() -> None:
         "  <text font-family=\"'Noto Sans JP', メイリオ\">A&amp;B <tspan>&lt;C&gt;</tspan>"
         "</text>\n</svg>\n"
     ).encode()
+
+
+def test_use_references_within_the_limit_and_cycles_are_published() -> None:
+    lines = (LOGOS / "use-bomb.svg").read_bytes().splitlines(keepends=True)
+    # Two levels fewer: about 4,700 elements drawn, defs included.
+    kept = [line for line in lines if b'id="l5"' not in line and b'id="l4"' not in line]
+    raw = b"".join(kept).replace(b"#l5", b"#l3")
+    assert rewrite_svg("partners/x.svg", raw).content is not None
+    cycle = _square('  <g id="a"><use href="#b"/></g>\n  <g id="b"><use href="#a"/></g>\n'
+                    '  <rect width="1" height="1"/>\n')
+    assert rewrite_svg("partners/x.svg", cycle).content == (
+        _square('  <g id="a">\n    <use href="#b"/>\n  </g>\n  <g id="b">\n    <use href="#a"/>\n'
+                '  </g>\n  <rect width="1" height="1"/>\n')
+    )
 
 
 def test_css_escapes_and_comments_are_decoded_before_checking() -> None:
