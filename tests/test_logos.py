@@ -500,3 +500,18 @@ def test_an_animated_png_keeps_its_first_frame_with_a_warning(
     with Image.open(io.BytesIO(published)) as image:
         assert getattr(image, "n_frames", 1) == 1
         assert image.getpixel((0, 0)) == (255, 0, 0)
+
+
+def test_validate_shows_what_was_dropped_and_still_passes(
+    partner_folder: MakeFolder, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from generator.cli import main
+
+    folder = _folder(partner_folder, "script")
+    shutil.copyfile(LOGOS / "script.svg", folder / "script.svg")
+    assert main(["validate"]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        _warning("script", "2:3", "dropped <script>: scripts are not published"),
+        _warning("script", "3:3", "dropped <script>: scripts are not published"),
+        "2 files checked: no errors",
+    ]
