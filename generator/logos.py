@@ -11,6 +11,7 @@ bytes the site publishes.
 
 from __future__ import annotations
 
+import bisect
 import io
 import os
 import re
@@ -38,6 +39,8 @@ MAX_SVG_DEPTH = 64
 #: Elements a viewer draws once every ``<use>`` is followed: a few nested uses can otherwise
 #: multiply a small file into billions of shapes and hang the visitor's browser.
 MAX_SVG_EXPANSION = 20_000
+#: Warnings shown for one logo; the rest are counted in one last warning.
+MAX_LOGO_WARNINGS = 50
 _PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 
@@ -301,6 +304,7 @@ _SAFE_PUNCTUATION = frozenset(" \t\n#.,%+-()'\"/_")
 _CSS_ESCAPE = re.compile(r"\\(?:([0-9A-Fa-f]{1,6})(?:\r\n|[ \t\n\r\f])?|(\r\n|[\n\r\f])|(.))", re.S)
 _CSS_COMMENT = re.compile(r"/\*.*?(?:\*/|\Z)", re.S)
 _NEWLINE = re.compile(r"\r\n|\r|\n")
+_TAG = re.compile(r"<[^\s/>]+")
 _ATTRIBUTE = re.compile(r"""\s+([^\s=/>]+)\s*=\s*(?:"[^"]*"|'[^']*')""")
 _ENCODING = re.compile(r"""^<\?xml[^>]*?\sencoding\s*=\s*["']([^"']*)["']""")
 
@@ -363,6 +367,8 @@ class _Rebuilder(xml.sax.handler.ContentHandler):
         self.root: _Node | None = None
         self.stack: list[_Node | None] = []  # None: inside a dropped element
         self.warnings: list[Diagnostic] = []
+        self.dropped = 0
+        self.first_hidden: tuple[int, int] | None = None
 
     # positions
 
@@ -375,21 +381,25 @@ class _Rebuilder(xml.sax.handler.ContentHandler):
         return self.line_starts[min(line, len(self.line_starts)) - 1] + column - 1
 
     def position(self, offset: int) -> tuple[int, int]:
-        line = sum(1 for start in self.line_starts if start <= offset)
+        line = bisect.bisect_right(self.line_starts, offset)
         return line, offset - self.line_starts[line - 1] + 1
 
-    def attribute_positions(self, line: int, column: int) -> dict[str, tuple[int, int]]:
+    def attribute_offsets(self, line: int, column: int) -> dict[str, int]:
         """Where each attribute of the tag starting at (line, column) is written."""
         start = self.offset(line, column)
-        found: dict[str, tuple[int, int]] = {}
-        tag = re.compile(r"<[^\s/>]+").match(self.text, start)
+        found: dict[str, int] = {}
+        tag = _TAG.match(self.text, start)
         cursor = tag.end() if tag else start
         while (match := _ATTRIBUTE.match(self.text, cursor)) is not None:
-            found.setdefault(match[1], self.position(match.start(1)))
+            found.setdefault(match[1], match.start(1))
             cursor = match.end()
         return found
 
     def warn(self, at: tuple[int, int], message: str) -> None:
+        self.dropped += 1
+        if len(self.warnings) >= MAX_LOGO_WARNINGS:
+            self.first_hidden = self.first_hidden or at
+            return
         self.warnings.append(
             Diagnostic(self.path, at[0], at[1], "logo-dropped", message, severity="warning")
         )
@@ -447,11 +457,15 @@ class _Rebuilder(xml.sax.handler.ContentHandler):
     def attributes(
         self, at: tuple[int, int], element: str, attrs: AttributesNSImpl
     ) -> list[tuple[str, str]]:
-        written = self.attribute_positions(*at)
+        written = self.attribute_offsets(*at)
+        prefixed: dict[str, str] = {}  # local part -> the prefixed name as written
+        for name in written:
+            if ":" in name:
+                prefixed.setdefault(name.rpartition(":")[2], name)
         kept: dict[str, str] = {}
         for (namespace, local), value in attrs.items():
-            shown = _written_name(written, namespace, local)
-            where = written.get(shown, at)
+            shown = local if namespace is None else prefixed.get(local, local)
+            where = self.position(written[shown]) if shown in written else at
             outcome = self.attribute(where, element, namespace, local, value)
             if isinstance(outcome, tuple):
                 key, kept_value = outcome
@@ -531,16 +545,6 @@ class _Rebuilder(xml.sax.handler.ContentHandler):
                 node.children.append(content)
 
 
-def _written_name(written: dict[str, tuple[int, int]], namespace: str | None, local: str) -> str:
-    for name in written:
-        _prefix, colon, rest = name.rpartition(":")
-        if (namespace is None and not colon and name == local) or (
-            namespace is not None and colon and rest == local
-        ):
-            return name
-    return local
-
-
 def _quoted(value: str) -> str:
     shown = value if len(value) <= 60 else value[:57] + "..."
     return '"' + shown + '"'
@@ -595,6 +599,12 @@ def rewrite_svg(path: str, raw: bytes) -> CheckedLogo:
         return refuse(
             line, column, "svg-unsafe", "SVG logo must not declare a DOCTYPE or entities"
         )
+    if rebuilder.first_hidden is not None:
+        rebuilder.warnings.append(Diagnostic(
+            path, *rebuilder.first_hidden, "logo-dropped",
+            f"dropped {rebuilder.dropped - len(rebuilder.warnings):,} more parts of the logo"
+            " from here on", severity="warning",
+        ))
     root = rebuilder.root
     if root is not None and _expanded_size(root) > MAX_SVG_EXPANSION:
         return refuse(

@@ -515,3 +515,17 @@ def test_validate_shows_what_was_dropped_and_still_passes(
         _warning("script", "3:3", "dropped <script>: scripts are not published"),
         "2 files checked: no errors",
     ]
+
+
+def test_a_flood_of_dropped_parts_is_counted_not_listed() -> None:
+    rows = "".join(f'  <rect width="1" height="1" onclick="alert({i})"/>\n' for i in range(60))
+    checked = rewrite_svg("partners/x.svg", _square(rows))
+    assert len(checked.warnings) == 51
+    assert checked.warnings[49].format() == (
+        'partners/x.svg:51:30: warning: dropped onclick="alert(49)": event handlers are not'
+        " published [logo-dropped]"
+    )
+    assert checked.warnings[50].format() == (
+        "partners/x.svg:52:30: warning: dropped 10 more parts of the logo from here on"
+        " [logo-dropped]"
+    )
