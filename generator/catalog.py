@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from types import MappingProxyType
 
@@ -148,6 +148,8 @@ class Catalog:
     program: Program
     as_of: date
     entries: tuple[CatalogEntry, ...]
+    #: The logos the site publishes, by slug: the loader's rewritten bytes, never the files.
+    logos: Mapping[str, bytes] = field(default_factory=dict)
 
     @classmethod
     def build(cls, result: LoadResult, as_of: date) -> Catalog:
@@ -157,7 +159,7 @@ class Catalog:
         program = result.program
         entries = [make_entry(p, program, as_of) for p in result.partners]
         entries.sort(key=by_name)
-        return cls(program, as_of, tuple(entries))
+        return cls(program, as_of, tuple(entries), result.logos)
 
     def by_slug(self) -> Mapping[str, CatalogEntry]:
         """Entries keyed by slug."""

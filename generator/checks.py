@@ -1,4 +1,4 @@
-"""Checks of meaning: ids the program defines, ISO codes, URLs, intervals, logos.
+"""Checks of meaning: ids the program defines, ISO codes, URLs, intervals.
 
 Each check is a plain function returning ``Problem`` values located by ``loc``; the loader
 turns them into diagnostics with lines. Nothing here raises for bad data.
@@ -9,17 +9,15 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
-import xml.parsers.expat
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pycountry
 
-from generator.diagnostics import Diagnostic, Loc, Problem
+from generator.diagnostics import Loc, Problem
 from generator.model import (
     KPIS,
     CertifiedRequirement,
@@ -30,11 +28,8 @@ from generator.model import (
     TierRequirement,
 )
 
-MAX_LOGO_BYTES = 256 * 1024
-LOGO_SUFFIXES = (".svg", ".png")
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _EMAIL_RE = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+$")
-_PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 
 @cache
@@ -326,136 +321,6 @@ def _engagements(p: Partner, number: Numbering) -> Iterator[Problem]:
                     "kpi-before-contract",
                     f"'{kpi}' {reached} is before the contract date {engagement.contract}",
                 )
-
-
-# --- logos ---------------------------------------------------------------------------------
-
-
-def check_logo(partner: Partner, folder: Path, display_folder: str) -> list[Problem | Diagnostic]:
-    """Problems with a partner's logo file; SVG content problems point into the SVG itself."""
-    if partner.logo is None:
-        return []
-    loc: Loc = ("logo",)
-    logo = partner.logo
-    if "/" in logo or "\\" in logo or logo.startswith("."):
-        return [Problem(loc, "logo", f"logo '{logo}' must be a file name beside the partner file")]
-    suffix = Path(logo).suffix.lower()
-    if suffix not in LOGO_SUFFIXES:
-        return [Problem(loc, "logo-type", f"logo '{logo}' must be an .svg or .png file")]
-    if Path(logo).stem != partner.slug:
-        return [
-            Problem(
-                loc,
-                "logo",
-                f"logo '{logo}' must be named after the partner file: '{partner.slug}{suffix}'",
-            )
-        ]
-    path = folder / logo
-    if not path.is_file():
-        return [Problem(loc, "logo-missing", f"logo file '{logo}' does not exist beside the file")]
-    raw = path.read_bytes()
-    if len(raw) > MAX_LOGO_BYTES:
-        return [
-            Problem(
-                loc,
-                "logo-size",
-                f"logo '{logo}' is {len(raw):,} bytes; the limit is {MAX_LOGO_BYTES:,} bytes",
-            )
-        ]
-    if suffix == ".png":
-        if not raw.startswith(_PNG_MAGIC):
-            return [Problem(loc, "logo-type", f"logo '{logo}' is not a PNG image")]
-        return []
-    if raw.startswith(_PNG_MAGIC):
-        return [Problem(loc, "logo-type", f"logo '{logo}' is a PNG image: rename it to .png")]
-    return list(check_svg(f"{display_folder}/{logo}", raw))
-
-
-_SVG_NS = "http://www.w3.org/2000/svg"
-_XLINK_NS = "http://www.w3.org/1999/xlink"
-#: Scripts and embedded documents, and animation, which can set an ``href`` or handler
-#: (``<animate attributeName="href" values="javascript:…">``) after the file is checked.
-_UNSAFE_ELEMENTS = frozenset({
-    "script", "foreignObject", "iframe", "embed", "object",
-    "animate", "set", "animateMotion", "animateTransform", "animateColor", "discard",
-})
-_URL_REF = re.compile(r"url\(\s*['\"]?\s*([^'\")\s]*)", re.IGNORECASE)
-
-
-def check_svg(path: str, raw: bytes) -> Iterator[Diagnostic]:
-    """An SVG must be well-formed and carry no scripts, event handlers or external references."""
-    head = raw[:4096].upper()
-    if b"<!DOCTYPE" in head or b"<!ENTITY" in raw.upper():
-        yield Diagnostic(
-            path, 1, 1, "svg-unsafe", "SVG logo must not declare a DOCTYPE or entities"
-        )
-        return
-    found: list[Diagnostic] = []
-    parser = xml.parsers.expat.ParserCreate(namespace_separator=" ")
-    depth = 0
-    in_style = False
-
-    def at(code: str, message: str) -> None:
-        found.append(
-            Diagnostic(
-                path, parser.CurrentLineNumber, parser.CurrentColumnNumber + 1, code, message
-            )
-        )
-
-    def start(name: str, attributes: dict[str, str]) -> None:
-        nonlocal depth, in_style
-        namespace, _, local = name.rpartition(" ")
-        if depth == 0 and (local != "svg" or namespace != _SVG_NS):
-            at(
-                "svg-malformed",
-                f"the root element must be <svg> in the SVG namespace, not <{local}>",
-            )
-        depth += 1
-        in_style = local == "style"
-        if local in _UNSAFE_ELEMENTS:
-            at("svg-unsafe", f"SVG logo must not contain a <{local}> element")
-        for attr, value in attributes.items():
-            attr_ns, _, attr_local = attr.rpartition(" ")
-            if attr_local.lower().startswith("on"):
-                at("svg-unsafe", f"SVG logo must not carry event handlers ('{attr_local}')")
-            elif attr_local == "href" and attr_ns in ("", _XLINK_NS):
-                if not value.strip().startswith("#"):
-                    at("svg-unsafe", f"SVG logo must not reference '{value}'; only '#id' links")
-            else:
-                _check_urls(value, at)
-
-    def end(_name: str) -> None:
-        nonlocal in_style
-        in_style = False
-
-    def text(data: str) -> None:
-        if in_style:
-            if "@import" in data:
-                at("svg-unsafe", "SVG logo style must not @import")
-            _check_urls(data, at)
-
-    parser.StartElementHandler = start
-    parser.EndElementHandler = end
-    parser.CharacterDataHandler = text
-    try:
-        parser.Parse(raw, True)
-    except xml.parsers.expat.ExpatError as exc:
-        yield Diagnostic(
-            path,
-            exc.lineno,
-            exc.offset + 1,
-            "svg-malformed",
-            f"SVG logo is not well-formed XML: {xml.parsers.expat.ErrorString(exc.code)}",
-        )
-        return
-    yield from found
-
-
-def _check_urls(value: str, at: object) -> None:
-    for match in _URL_REF.finditer(value):
-        target = match.group(1)
-        if not target.startswith("#"):
-            at("svg-unsafe", f"SVG logo must not reference '{target}'; only 'url(#id)'")  # type: ignore[operator]
 
 
 # --- the program ---------------------------------------------------------------------------

@@ -11,7 +11,7 @@ import os
 import sys
 import types
 import typing
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -22,7 +22,6 @@ from pydantic_core import ErrorDetails
 
 from generator.checks import (
     ProgramIds,
-    check_logo,
     check_partner,
     check_program,
     check_slug,
@@ -30,6 +29,7 @@ from generator.checks import (
     name_key,
 )
 from generator.diagnostics import Diagnostic, Loc, Problem
+from generator.logos import check_logo
 from generator.model import REQUIREMENT_KINDS, Partner, Program
 from generator.source import Document, parse_yaml
 
@@ -46,6 +46,9 @@ class LoadResult:
     diagnostics: tuple[Diagnostic, ...]
     files: int = 0
     folder: Path = field(default_factory=Path)
+    #: Each valid partner's logo as the site publishes it (rewritten, never the committed
+    #: bytes), by slug. Empty when partners are not kept.
+    logos: Mapping[str, bytes] = field(default_factory=dict)
 
     @property
     def errors(self) -> tuple[Diagnostic, ...]:
@@ -98,9 +101,13 @@ def load_program(path: Path) -> tuple[Program | None, list[Diagnostic]]:
 
 
 def load_partner(
-    path: Path, ids: ProgramIds | None, raw: bytes | None = None
+    path: Path, ids: ProgramIds | None, raw: bytes | None = None,
+    logos: dict[str, bytes] | None = None,
 ) -> tuple[Partner | None, list[Diagnostic]]:
-    """Load and check one partner file; the partner is None when it has any error."""
+    """Load and check one partner file; the partner is None when it has any error.
+
+    With ``logos``, a valid partner's rewritten logo is put there under its slug.
+    """
     shown = display_path(path)
     slug = path.stem
     diagnostics: list[Diagnostic] = []
@@ -114,6 +121,8 @@ def load_partner(
         return None, diagnostics
     data = document.data
     problems: list[Problem | Diagnostic] = []
+    logo_notes: list[Diagnostic] = []  # warnings: they leave the partner valid
+    logo: bytes | None = None
     if "slug" in data:
         problems.append(
             Problem(
@@ -137,13 +146,15 @@ def load_partner(
                 if not p.loc or p.loc[0] not in salvage.broken
             )
             if "logo" not in salvage.broken:
-                problems.extend(
-                    check_logo(salvage.partner, path.parent, display_path(path.parent))
-                )
+                checked = check_logo(salvage.partner, path.parent, display_path(path.parent))
+                problems.extend(checked.problems)
+                logo_notes, logo = checked.warnings, checked.content
         if partner is not None and not problems and not diagnostics:
-            return partner, []
+            if logos is not None and logo is not None:
+                logos[slug] = logo
+            return partner, logo_notes
     diagnostics.extend(_locate_all(document, problems))
-    return None, diagnostics
+    return None, diagnostics + logo_notes
 
 
 #: Stand-ins for required keys whose values are broken, so the rest of a file is still checked.
@@ -262,12 +273,15 @@ def load_folder(folder: Path, *, keep_partners: bool = True) -> LoadResult:
     ids = ProgramIds.of(program) if program is not None else None
     files = partner_files(folder)
     partners: list[Partner] = []
+    logos: dict[str, bytes] = {}
     names: list[tuple[str, str]] = []
     yml = [p for p in files if p.suffix == ".yml"]
-    for path, (name, partner, found) in zip(
+    for path, (name, partner, found, logo) in zip(
         yml, _load_partners(yml, ids, keep_partners), strict=True
     ):
         diagnostics.extend(found)
+        if partner is not None and logo is not None:
+            logos[partner.slug] = logo
         # An invalid file's name still counts for duplicate names.
         written = name if name is not None else _written_name(path)
         if written is not None:
@@ -302,7 +316,8 @@ def load_folder(folder: Path, *, keep_partners: bool = True) -> LoadResult:
             key=lambda p: p.slug,
         )
     )
-    return LoadResult(program, valid, tuple(sorted(diagnostics)), len(files), folder)
+    kept = {p.slug: logos[p.slug] for p in valid if p.slug in logos}
+    return LoadResult(program, valid, tuple(sorted(diagnostics)), len(files), folder, kept)
 
 
 def _written_name(path: Path) -> str | None:
@@ -321,7 +336,7 @@ PARALLEL_THRESHOLD = 400
 _CHUNK = 200
 
 
-_Checked = tuple[str | None, dict[str, Any] | None, list[Diagnostic]]
+_Checked = tuple[str | None, dict[str, Any] | None, list[Diagnostic], bytes | None]
 
 
 def _load_chunk(paths: list[Path], ids: ProgramIds | None, keep: bool) -> list[_Checked]:
@@ -329,29 +344,33 @@ def _load_chunk(paths: list[Path], ids: ProgramIds | None, keep: bool) -> list[_
     plain data: cheaper to send between processes than a model, even counting the second
     validation on arrival."""
     results: list[_Checked] = []
+    logos: dict[str, bytes] = {}
     for path in paths:
-        partner, found = load_partner(path, ids)
+        partner, found = load_partner(path, ids, logos=logos if keep else None)
         if partner is None:
-            results.append((None, None, found))
+            results.append((None, None, found, None))
         else:
             results.append(
-                (partner.name, partner.model_dump(by_alias=True) if keep else None, found)
+                (partner.name, partner.model_dump(by_alias=True) if keep else None, found,
+                 logos.get(path.stem))
             )
     return results
 
 
 def _load_partners(
     paths: list[Path], ids: ProgramIds | None, keep: bool
-) -> Iterator[tuple[str | None, Partner | None, list[Diagnostic]]]:
+) -> Iterator[tuple[str | None, Partner | None, list[Diagnostic], bytes | None]]:
     """Load partner files, in worker processes when there are many (results in input order).
 
     With ``keep`` false only diagnostics are wanted (``validate``), and no model is rebuilt.
     """
     workers = min(os.cpu_count() or 1, 8)
     if len(paths) < PARALLEL_THRESHOLD or workers < 2:
+        logos: dict[str, bytes] = {}
         for path in paths:
-            partner, found = load_partner(path, ids)
-            yield (partner.name if partner else None), (partner if keep else None), found
+            partner, found = load_partner(path, ids, logos=logos if keep else None)
+            yield ((partner.name if partner else None), (partner if keep else None), found,
+                   logos.pop(path.stem, None))
         return
     chunks = [paths[i : i + _CHUNK] for i in range(0, len(paths), _CHUNK)]
     context = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
@@ -361,13 +380,13 @@ def _load_partners(
             pool.map(_load_chunk, chunks, [ids] * len(chunks), [keep] * len(chunks)),
             strict=True,
         ):
-            for path, (name, data, found) in zip(chunk, results, strict=True):
+            for path, (name, data, found, logo) in zip(chunk, results, strict=True):
                 partner = (
                     Partner.model_validate({**data, "slug": path.stem})
                     if data is not None
                     else None
                 )
-                yield name, partner, found
+                yield name, partner, found, logo
 
 
 def _cross_file(

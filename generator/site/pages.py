@@ -46,7 +46,8 @@ def plan_site(catalog: Catalog, partners_dir: Path, options: SiteOptions,
     files.extend(DataFile(path, content) for path, content in index.files.items())
     for entry in catalog.entries:
         if entry.partner.logo is not None and (target := logo_path(entry)) is not None:
-            files.append(DataFile(target, source=partners_dir / entry.partner.logo))
+            # The loader's rewritten bytes: the file is not read again after its check.
+            files.append(DataFile(target, catalog.logos[entry.slug]))
     return SitePlan(tuple(pages), tuple(files), frozenset(p.src_uri for p in profiles),
                     index.index_path)
 
