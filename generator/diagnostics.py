@@ -82,6 +82,7 @@ CODES: dict[str, str] = {
     "unknown-key": "a key the format does not define",
     "wrong-type": "a value of the wrong type",
     "date": "a date that is not a real day written YYYY-MM-DD",
+    "date-range": "a date before 1900-01-01 or after 9998-12-31",
     "too-long": "text or a list longer than its limit",
     "too-short": "empty text or a list with too few items",
     "out-of-range": "a number outside its range",

@@ -504,6 +504,8 @@ def _problem(model: type[BaseModel], error: ErrorDetails) -> Problem:
         )
     if kind == "bad_date":
         return Problem(loc, "date", f"{what}: {error['msg']}")
+    if kind == "date_range":
+        return Problem(loc, "date-range", f"{what}: {error['msg']}")
     if kind in ("string_too_long", "too_long"):
         limit = ctx.get("max_length")
         unit = "characters" if kind == "string_too_long" else "items"
