@@ -73,14 +73,24 @@ def check_http_url(value: str) -> str | None:
     """Why a link from data is not a plain http(s) URL, or None."""
     if any(ch.isspace() for ch in value):
         return f"'{value}' is not a URL: it contains white space"
-    parts = urlsplit(value)
+    try:
+        parts = urlsplit(value)
+        hostname = parts.hostname
+        parts.port  # noqa: B018 - raises for a port that is not a number from 0 to 65535
+    except ValueError as exc:  # "Invalid IPv6 URL", "Port out of range 0-65535", ...
+        return f"'{value}' is not a URL that can be read: {_sentence(str(exc))}"
     if parts.scheme not in ("http", "https"):
         return f"'{value}' must be an http:// or https:// URL"
-    if not parts.hostname or "." not in parts.hostname:
+    if not hostname or "." not in hostname:
         return f"'{value}' has no host name"
     if parts.username or parts.password:
         return f"'{value}' must not carry a user name or password"
     return None
+
+
+def _sentence(reason: str) -> str:
+    """A library's reason as the tail of a sentence: first letter lowercase."""
+    return reason[:1].lower() + reason[1:]
 
 
 @dataclass(frozen=True)

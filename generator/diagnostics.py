@@ -71,6 +71,7 @@ CODES: dict[str, str] = {
     "yaml-syntax": "the file is not valid YAML, or nests more than 64 levels deep",
     "yaml-anchor": "an anchor or alias; write values out in full",
     "yaml-tag": "an explicit YAML tag other than !!str",
+    "number-too-long": "a number written with more than 100 characters",
     "duplicate-key": "a key given twice in one mapping",
     "key-type": "a key that is not a plain name (a list, a mapping or a merge key)",
     "not-a-mapping": "the top level is not a mapping",

@@ -300,9 +300,9 @@ def _scalar(node: Node) -> Any:
         first = value[:1]
         if first.isdigit() or first in "-+.":
             if _INT.match(value):
-                return _int(value)
+                return _int(node, value)
             if _FLOAT.match(value):
-                return _float(value)
+                return _float(node, value)
         return value
     if tag in ("!", _TAG + "str"):
         return value
@@ -311,7 +311,23 @@ def _scalar(node: Node) -> Any:
     )
 
 
-def _int(value: str) -> int:
+#: Longest number accepted, in characters. Python refuses to convert a decimal of more than
+#: 4,300 digits, and no count or share in a file needs a twentieth of this.
+MAX_NUMBER_LENGTH = 100
+
+
+def _too_long(node: Node, value: str) -> _InvalidNodeError:
+    return _InvalidNodeError(
+        node,
+        "number-too-long",
+        f"a number of {len(value):,} characters; numbers are at most "
+        f"{MAX_NUMBER_LENGTH} characters long",
+    )
+
+
+def _int(node: Node, value: str) -> int:
+    if len(value) > MAX_NUMBER_LENGTH:
+        raise _too_long(node, value)
     if value.startswith("0x"):
         return int(value[2:], 16)
     if value.startswith("0o"):
@@ -319,7 +335,9 @@ def _int(value: str) -> int:
     return int(value, 10)
 
 
-def _float(value: str) -> float:
+def _float(node: Node, value: str) -> float:
+    if len(value) > MAX_NUMBER_LENGTH:
+        raise _too_long(node, value)
     lowered = value.lower()
     if lowered.lstrip("+-") == ".inf":
         return -math.inf if lowered.startswith("-") else math.inf

@@ -79,3 +79,50 @@ def test_the_first_and_last_day_a_file_may_name_work_in_every_command(
     assert (tmp_path / "out" / "partners" / "last-day").is_dir()
     assert main(["diff", "--base-dir", "base", "--as-of", as_of]) == 0
     assert capsys.readouterr().err == ""
+
+
+# --- numbers ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("written", "length"),
+    [("9" * 4301, "4,301"), ("1" * 101, "101"), ("0x" + "f" * 5000, "5,002"),
+     ("1." + "5" * 200, "202"), ("1e" + "9" * 120, "122")],
+    ids=["int-4301-digits", "int-101-digits", "hex", "float", "exponent"],
+)
+def test_a_number_too_long_to_convert_is_located(
+    partner_folder: MakeFolder, written: str, length: str
+) -> None:
+    text = _with(**{"  - {tier: open, from: 2020-01-01}": "  - {tier: open, from: 2020-01-01}\n"
+                    f"trainings: [{{course: gitlab-ci-cd, delivered: 2025-01-01, "
+                    f"scores: [4, {written}]}}]"})
+    assert _only(partner_folder(**{"long.yml": text})) == [
+        f"partners/long.yml:8:71: error: a number of {length} characters; numbers are at most "
+        "100 characters long [number-too-long]"
+    ]
+
+
+def test_a_number_of_a_hundred_characters_is_still_a_number(partner_folder: MakeFolder) -> None:
+    text = _with(**{"  - {tier: open, from: 2020-01-01}": "  - {tier: open, from: 2020-01-01}\n"
+                    f"trainings: [{{course: gitlab-ci-cd, delivered: 2025-01-01, "
+                    f"scores: [{'0' * 99}4]}}]"})
+    assert _only(partner_folder(**{"hundred.yml": text})) == []
+
+
+# --- URLs ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("website", "reason"),
+    [("https://[evil.example/", "invalid IPv6 URL"),
+     ("https://evil.example:99999/", "port out of range 0-65535"),
+     ("https://evil.example:http/", "port could not be cast to integer value as 'http'")],
+    ids=["ipv6-bracket", "port-range", "port-text"],
+)
+def test_a_url_that_cannot_be_read_is_located(
+    partner_folder: MakeFolder, website: str, reason: str
+) -> None:
+    text = _with(**{"website: https://minimal.example": f'website: "{website}"'})
+    assert _only(partner_folder(**{"url.yml": text})) == [
+        f"partners/url.yml:2:10: error: '{website}' is not a URL that can be read: {reason} [url]"
+    ]
