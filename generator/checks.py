@@ -509,14 +509,22 @@ def _program_problems(program: Program) -> Iterator[Problem]:
                 )
             else:
                 owner[country] = region.id
+    # A warning, not an error: a country that a new pycountry release adds must not stop
+    # every build until the table is updated.
     missing = sorted(iso_countries() - owner.keys())
     if missing:
         shown = ", ".join(missing[:12]) + (", …" if len(missing) > 12 else "")
+        count = (
+            "1 ISO country belongs"
+            if len(missing) == 1
+            else f"{len(missing)} ISO countries belong"
+        )
         yield Problem(
             ("regions",),
             "region-missing",
-            f"{len(missing)} ISO countries belong to no region: {shown}",
+            f"{count} to no region: {shown}; partners there are shown without a region",
             at_key=True,
+            severity="warning",
         )
     ids = ProgramIds.of(program)
     for b_index, badge in enumerate(program.badges):

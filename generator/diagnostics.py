@@ -41,6 +41,7 @@ class Problem:
     code: str
     message: str
     at_key: bool = field(default=False)
+    severity: Severity = field(default="error")
 
 
 class DataError(Exception):
@@ -105,7 +106,7 @@ CODES: dict[str, str] = {
     "kpi-before-contract": "a Time-to-Value date before the contract",
     "missing-course": "a per-course certification without its course",
     "unexpected-course": "a course on a certification that is not per course",
-    "region-missing": "ISO countries that no region covers",
+    "region-missing": "a warning: ISO countries that no region covers",
     "region-overlap": "a country in two regions",
     "unreachable": "a requirement no partner could ever meet",
     # logos

@@ -94,7 +94,8 @@ def load_program(path: Path) -> tuple[Program | None, list[Diagnostic]]:
     if program is not None:
         problems = check_program(program)
     located = diagnostics + [document.locate(p) for p in problems]
-    return (program if not located else None), sorted(located)
+    errors = [d for d in located if d.severity == "error"]
+    return (program if not errors else None), sorted(located)
 
 
 def load_partner(

@@ -76,7 +76,9 @@ class Document:
     def locate(self, problem: Problem) -> Diagnostic:
         """Turn a problem into a diagnostic at the line and column of what it points at."""
         line, column = locate(self.root, problem.loc, at_key=problem.at_key)
-        return Diagnostic(self.path, line, column, problem.code, problem.message)
+        return Diagnostic(
+            self.path, line, column, problem.code, problem.message, problem.severity
+        )
 
 
 class _InvalidNodeError(Exception):

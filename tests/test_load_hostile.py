@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from generator import checks
 from generator.cli import main
 from generator.load import load_folder
 from tests.conftest import FIXTURES, ROOT, MakeFolder
@@ -126,3 +127,53 @@ def test_a_url_that_cannot_be_read_is_located(
     assert _only(partner_folder(**{"url.yml": text})) == [
         f"partners/url.yml:2:10: error: '{website}' is not a URL that can be read: {reason} [url]"
     ]
+
+
+# --- the region table and pycountry -------------------------------------------------------------
+
+SHIPPED_PROGRAM = (ROOT / "partners" / "program.yml").read_text(encoding="utf-8")
+
+
+def test_a_country_no_region_claims_is_a_warning_that_does_not_fail_validate(
+    partner_folder: MakeFolder, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = partner_folder(FIXTURES / "valid" / "minimal.yml")
+    assert "CZ, DE, DJ" in SHIPPED_PROGRAM
+    (folder / "program.yml").write_text(SHIPPED_PROGRAM.replace("CZ, DE, DJ", "CZ, DJ", 1))
+    assert main(["validate"]) == 0
+    assert capsys.readouterr().out == (
+        "partners/program.yml:23:1: warning: 1 ISO country belongs to no region: DE; partners "
+        "there are shown without a region [region-missing]\n"
+        "2 files checked: no errors\n"
+    )
+    result = load_folder(folder)
+    assert result.ok
+    assert [p.slug for p in result.partners] == ["minimal"]
+    assert result.program is not None and result.program.region_of("DE") is None
+
+
+def test_a_country_a_future_pycountry_adds_only_warns(
+    partner_folder: MakeFolder, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+
+    future = checks.iso_countries() | {"XA", "XB"}
+    monkeypatch.setattr(checks, "iso_countries", lambda: future)
+    partner_folder(FIXTURES / "valid" / "minimal.yml")
+    assert main(["validate"]) == 0
+    assert capsys.readouterr().out.splitlines()[0] == (
+        "partners/program.yml:23:1: warning: 2 ISO countries belong to no region: XA, XB; "
+        "partners there are shown without a region [region-missing]"
+    )
+
+
+def test_a_region_listing_a_code_that_is_not_iso_is_an_error(
+    partner_folder: MakeFolder, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = partner_folder(FIXTURES / "valid" / "minimal.yml")
+    (folder / "program.yml").write_text(SHIPPED_PROGRAM.replace("CZ, DE, DJ", "CZ, DE, XA, DJ", 1))
+    assert main(["validate"]) == 1
+    assert capsys.readouterr().out.splitlines()[1] == (
+        "partners/program.yml:35:65: error: 'XA' is not an ISO 3166-1 alpha-2 country code "
+        "[country-code]"
+    )
