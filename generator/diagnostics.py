@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -11,9 +12,34 @@ Severity = Literal["error", "warning"]
 Loc = tuple[str | int, ...]
 
 
+#: Characters that must never reach a terminal, a CI log or an XML report as they are: C0 and
+#: C1 controls (line breaks too), DEL, line and paragraph separators, bidirectional embeddings,
+#: overrides and isolates, lone surrogates and the two non-characters XML refuses.
+UNSAFE_CHARACTERS = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff"
+    "\ufffe\uffff]"
+)
+
+
+def _escape(match: re.Match[str]) -> str:
+    point = ord(match.group())
+    return f"\\x{point:02x}" if point < 0x100 else f"\\u{point:04x}"
+
+
+def printable(text: str) -> str:
+    """Text with every unsafe character written as an escape (``\\x1b``, ``\\u202e``)."""
+    if UNSAFE_CHARACTERS.search(text) is None:
+        return text
+    return UNSAFE_CHARACTERS.sub(_escape, text)
+
+
 @dataclass(frozen=True, order=True)
 class Diagnostic:
-    """One problem in one file, at a 1-based line and column."""
+    """One problem in one file, at a 1-based line and column.
+
+    Messages and paths often quote what a file says; unsafe characters in them are escaped
+    here, once, so no report can carry one into a log or an XML file.
+    """
 
     path: str
     line: int
@@ -21,6 +47,10 @@ class Diagnostic:
     code: str
     message: str
     severity: Severity = "error"
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "path", printable(self.path))
+        object.__setattr__(self, "message", printable(self.message))
 
     def format(self) -> str:
         """The compiler-style line: ``path:line:column: error: message [code]``."""
@@ -68,7 +98,8 @@ CODES: dict[str, str] = {
     "encoding": "the file is not UTF-8",
     "empty-file": "the file has no content",
     "tab": "a tab character in indentation",
-    "control-character": "a character YAML does not allow, such as NUL or another control code",
+    "control-character": "a control character (raw or as a YAML escape) or a bidirectional control",
+    "line-break": "a line break in a one-line field, or an unusual one in a summary",
     "yaml-syntax": "the file is not valid YAML, or nests more than 64 levels deep",
     "yaml-anchor": "an anchor or alias; write values out in full",
     "yaml-tag": "an explicit YAML tag other than !!str",

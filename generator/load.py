@@ -29,9 +29,9 @@ from generator.checks import (
     did_you_mean,
     name_key,
 )
-from generator.diagnostics import Diagnostic, Loc, Problem
+from generator.diagnostics import Diagnostic, Loc, Problem, printable
 from generator.model import REQUIREMENT_KINDS, Partner, Program
-from generator.source import Document, parse_yaml
+from generator.source import Document, parse_yaml, text_problems
 
 PROGRAM_FILE = "program.yml"
 M = TypeVar("M", bound=BaseModel)
@@ -63,14 +63,15 @@ class LoadResult:
 
 
 def display_path(path: Path) -> str:
-    """A path as users typed it: relative to the working folder when inside it, posix style."""
+    """A path as users typed it: relative to the working folder when inside it, posix style,
+    with control characters in file names escaped."""
     if not path.is_absolute():
-        return path.as_posix()
+        return printable(path.as_posix())
     try:
         relative = Path(os.path.relpath(path)).as_posix()
     except ValueError:  # another drive on Windows
-        return path.as_posix()
-    return path.as_posix() if relative.startswith("../") else relative
+        return printable(path.as_posix())
+    return printable(path.as_posix() if relative.startswith("../") else relative)
 
 
 def load_program(path: Path) -> tuple[Program | None, list[Diagnostic]]:
@@ -93,9 +94,18 @@ def load_program(path: Path) -> tuple[Program | None, list[Diagnostic]]:
     program, problems = _validate(Program, document.data)
     if program is not None:
         problems = check_program(program)
+    problems = list(text_problems(document.data, _program_multiline)) + problems
     located = diagnostics + [document.locate(p) for p in problems]
     errors = [d for d in located if d.severity == "error"]
     return (program if not errors else None), sorted(located)
+
+
+def _partner_multiline(loc: Loc) -> bool:
+    return loc == ("summary",)
+
+
+def _program_multiline(loc: Loc) -> bool:
+    return bool(loc) and loc[-1] in ("summary", "description")
 
 
 def load_partner(
@@ -114,7 +124,7 @@ def load_partner(
     if document is None:
         return None, diagnostics
     data = document.data
-    problems: list[Problem | Diagnostic] = []
+    problems: list[Problem | Diagnostic] = list(text_problems(data, _partner_multiline))
     if "slug" in data:
         problems.append(
             Problem(

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -38,6 +39,8 @@ _LEADING_TAB = re.compile(r"^[ ]*\t", re.MULTILINE)
 _UNPRINTABLE = re.compile(
     "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]"
 )
+
+_ODD_BREAK = re.compile("[\x85\u2028\u2029]")
 
 _LoaderBase: Any
 if yaml.__with_libyaml__:
@@ -141,6 +144,20 @@ def parse_yaml(path: str, raw: bytes) -> tuple[Document | None, list[Diagnostic]
                 column,
                 "control-character",
                 f"character U+{ord(bad.group()):04X} is not allowed in YAML; remove it",
+            )
+        ]
+    odd = _ODD_BREAK.search(text)
+    if odd is not None:  # libyaml counts these as line breaks, editors mostly do not
+        line = text.count("\n", 0, odd.start()) + 1
+        column = odd.start() - (text.rfind("\n", 0, odd.start()) + 1) + 1
+        return None, [
+            Diagnostic(
+                path,
+                line,
+                column,
+                "line-break",
+                f"character U+{ord(odd.group()):04X} is an unusual line break; "
+                "use a plain line feed",
             )
         ]
     if "&" in text or "*" in text:
@@ -346,6 +363,63 @@ def _float(node: Node, value: str) -> float:
     if lowered == ".nan":
         return math.nan
     return float(value)
+
+
+#: Characters no value or key may hold, whether written raw or as an escape: controls (tab
+#: too), DEL, bidirectional embeddings, overrides and isolates (they can make text read
+#: differently from what it says), lone surrogates and non-characters.
+_CONTROL = re.compile(
+    "[\x00-\x09\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\u202a-\u202e\u2066-\u2069"
+    "\ud800-\udfff\ufffe\uffff]"
+)
+#: Line breaks: none in a one-line field, only a plain line feed in a multi-line one.
+_LINE_BREAK = re.compile("[\n\r\x85\u2028\u2029]")
+_OTHER_BREAK = re.compile("[\r\x85\u2028\u2029]")
+_BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def text_problems(data: Any, multiline: Callable[[Loc], bool]) -> Iterator[Problem]:
+    """Control characters in any key or text value, and line breaks outside the fields
+    ``multiline`` allows them in: each a problem at its key or value."""
+    stack: list[tuple[Loc, Any]] = [((), data)]
+    while stack:
+        loc, value = stack.pop()
+        if isinstance(value, str):
+            yield from _text_problem(loc, value, multiline(loc), at_key=False)
+        elif isinstance(value, dict):
+            for key, item in reversed(value.items()):
+                yield from _text_problem((*loc, key), key, False, at_key=True)
+                stack.append(((*loc, key), item))
+        elif isinstance(value, list):
+            stack.extend(((*loc, index), item) for index, item in reversed(list(enumerate(value))))
+
+
+def _text_problem(loc: Loc, text: str, multiline: bool, *, at_key: bool) -> Iterator[Problem]:
+    control = _CONTROL.search(text)
+    brk = (_OTHER_BREAK if multiline else _LINE_BREAK).search(text)
+    if control is None and brk is None:
+        return
+    what = f"key '{text}'" if at_key else _what(loc)
+    if control is not None:
+        char = control.group()
+        kind = "bidirectional control" if char in _BIDI else "control character"
+        yield Problem(
+            loc, "control-character",
+            f"{what} holds the {kind} U+{ord(char):04X}; remove it", at_key=at_key,
+        )
+    elif brk is not None:
+        char = brk.group()
+        if multiline:
+            message = f"{what} breaks a line with U+{ord(char):04X}; use a plain line break"
+        else:
+            message = f"{what} must be one line; remove the line break (U+{ord(char):04X})"
+        yield Problem(loc, "line-break", message, at_key=at_key)
+
+
+def _what(loc: Loc) -> str:
+    if len(loc) > 1 and isinstance(loc[-1], int):
+        return f"'{loc[-2]}' item {loc[-1] + 1}"
+    return f"'{loc[-1]}'" if loc else "the file"
 
 
 def locate(root: Node, loc: Loc, *, at_key: bool = False) -> tuple[int, int]:

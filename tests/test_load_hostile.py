@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
+from xml.etree import ElementTree as ET
 
 import pytest
 
@@ -176,4 +178,167 @@ def test_a_region_listing_a_code_that_is_not_iso_is_an_error(
     assert capsys.readouterr().out.splitlines()[1] == (
         "partners/program.yml:35:65: error: 'XA' is not an ISO 3166-1 alpha-2 country code "
         "[country-code]"
+    )
+
+
+# --- control characters and line breaks -----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ('"Acme\\e[2K"', "1:7: error: 'name' holds the control character U+001B; remove it "
+         "[control-character]"),
+        ('"Acme\\0"', "1:7: error: 'name' holds the control character U+0000; remove it "
+         "[control-character]"),
+        ('"Acme\\u0001"', "1:7: error: 'name' holds the control character U+0001; remove it "
+         "[control-character]"),
+        ('"Acme\\x7f"', "1:7: error: 'name' holds the control character U+007F; remove it "
+         "[control-character]"),
+        ('"Acme\\x9b2K"', "1:7: error: 'name' holds the control character U+009B; remove it "
+         "[control-character]"),
+        ('"Acme\\tGmbH"', "1:7: error: 'name' holds the control character U+0009; remove it "
+         "[control-character]"),
+        ('"Acme \\u202eHbmG"', "1:7: error: 'name' holds the bidirectional control U+202E; "
+         "remove it [control-character]"),
+        ('"Acme \\u2066GmbH"', "1:7: error: 'name' holds the bidirectional control U+2066; "
+         "remove it [control-character]"),
+        ('"Acme\\nGmbH"', "1:7: error: 'name' must be one line; remove the line break (U+000A) "
+         "[line-break]"),
+        ('"Acme\\rGmbH"', "1:7: error: 'name' must be one line; remove the line break (U+000D) "
+         "[line-break]"),
+        ('"Acme\\NGmbH"', "1:7: error: 'name' must be one line; remove the line break (U+0085) "
+         "[line-break]"),
+        ('"Acme\\LGmbH"', "1:7: error: 'name' must be one line; remove the line break (U+2028) "
+         "[line-break]"),
+        ('"Acme\\PGmbH"', "1:7: error: 'name' must be one line; remove the line break (U+2029) "
+         "[line-break]"),
+        ("|\n  Acme\n  GmbH", "1:7: error: 'name' must be one line; remove the line break "
+         "(U+000A) [line-break]"),
+        ("Acme \u202eHbmG", "1:7: error: 'name' holds the bidirectional control U+202E; "
+         "remove it [control-character]"),
+    ],
+    ids=["esc", "nul", "u0001", "del", "c1-csi", "tab", "bidi-override", "bidi-isolate",
+         "newline", "carriage-return", "nel", "line-separator", "paragraph-separator",
+         "literal-block", "raw-bidi-override"],
+)
+def test_a_name_with_a_control_character_or_line_break_is_located(
+    partner_folder: MakeFolder, name: str, expected: str
+) -> None:
+    text = _with(**{"name: Minimal Partner": f"name: {name}"})
+    assert _only(partner_folder(**{"ctl.yml": text})) == [f"partners/ctl.yml:{expected}"]
+
+
+@pytest.mark.parametrize("char", ["\x85", "\u2028", "\u2029"])
+def test_a_raw_unusual_line_break_is_located_where_an_editor_shows_it(
+    partner_folder: MakeFolder, char: str
+) -> None:
+    text = _with(**{"summary: A small partner": f'summary: "A small{char} partner'})
+    text = text.replace("one service.", 'one service."')
+    assert _only(partner_folder(**{"raw.yml": text})) == [
+        f"partners/raw.yml:3:18: error: character U+{ord(char):04X} is an unusual line break; "
+        "use a plain line feed [line-break]"
+    ]
+
+
+def test_every_value_and_key_is_checked_and_a_summary_may_break_lines(
+    partner_folder: MakeFolder,
+) -> None:
+    text = (
+        'name: Control Partner\nwebsite: https://control.example\n'
+        'summary: "First line.\\nSecond line.\\LThird."\n'
+        'headquarters: {country: DE, city: "Ber\\0lin"}\n'
+        'services: [assessment, "\\u202eevil"]\n'
+        '"bad\\ekey": 1\n'
+        "tracks:\n  - {tier: open, from: 2020-01-01}\n"
+        "people:\n  - id: \"p\\x01\"\n    employed: {from: 2020-01-01}\n"
+        'noncompliance:\n  - {from: 2023-01-10, to: 2023-02-20, reason: "late\\nplan"}\n'
+    )
+    assert _only(partner_folder(**{"control.yml": text})) == [
+        "partners/control.yml:3:10: error: 'summary' breaks a line with U+2028; use a plain "
+        "line break [line-break]",
+        "partners/control.yml:4:35: error: 'city' holds the control character U+0000; remove it "
+        "[control-character]",
+        "partners/control.yml:5:24: error: 'services' item 2 holds the bidirectional control "
+        "U+202E; remove it [control-character]",
+        "partners/control.yml:5:24: error: unknown service '\\u202eevil' (known: assessment, "
+        "education, implementation, integration, managed-services, migration, optimization, "
+        "security-compliance) [unknown-id]",
+        "partners/control.yml:6:1: error: key 'bad\\x1bkey' holds the control character U+001B; "
+        "remove it [control-character]",
+        "partners/control.yml:6:1: error: unknown key 'bad\\x1bkey' [unknown-key]",
+        "partners/control.yml:10:9: error: 'id' holds the control character U+0001; remove it "
+        "[control-character]",
+        "partners/control.yml:13:48: error: 'reason' must be one line; remove the line break "
+        "(U+000A) [line-break]",
+    ]
+
+
+def test_a_summary_written_as_a_block_is_accepted(partner_folder: MakeFolder) -> None:
+    text = _with(**{"summary: A small partner with one office and one service.":
+                    "summary: |\n  A small partner.\n\n  With two paragraphs."})
+    assert _only(partner_folder(**{"block.yml": text})) == []
+
+
+def test_program_text_is_checked_too(partner_folder: MakeFolder) -> None:
+    folder = partner_folder()
+    assert "  - {id: retail, name: Retail}" in SHIPPED_PROGRAM
+    (folder / "program.yml").write_text(SHIPPED_PROGRAM.replace(
+        "  - {id: retail, name: Retail}", '  - {id: retail, name: "Retail\\e]8;;"}', 1))
+    assert _only(folder) == [
+        "partners/program.yml:83:24: error: 'name' holds the control character U+001B; "
+        "remove it [control-character]",
+    ]
+
+
+HOSTILE = (
+    'name: "\\e[2K\\e[1A\\rAll good"\nwebsite: https://x.example\nsummary: ok\n'
+    'headquarters: {country: DE, city: Berlin}\nservices: ["\\0", "\\ud7ff\\ufffe"]\n'
+    '"\\x1b]0;title\\x07": 1\n"\\u0085\\u2028": 2\ntracks: [{tier: "\\u0001", from: 2020-01-01}]\n'
+)
+RAW_UNSAFE = [chr(c) for c in (*range(0x20), *range(0x7F, 0xA0))] + [
+    "\u2028", "\u2029", "\u202e", "\u2066", "\ufffe", "\uffff"
+]
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "codequality", "junit"])
+def test_no_report_carries_a_raw_control_character(
+    partner_folder: MakeFolder, capsys: pytest.CaptureFixture[str], fmt: str
+) -> None:
+    folder = partner_folder(**{"hostile.yml": HOSTILE, "x\x1b[2K\u202e.yml": HOSTILE})
+    assert main(["validate", "--format", fmt]) == 1
+    out = capsys.readouterr().out
+    allowed = {"\n"}
+    assert [c for c in out if c in RAW_UNSAFE and c not in allowed] == []
+    shown = "partners/x\\x1b[2K\\u202e.yml"
+    if fmt == "json":
+        assert shown in {d["path"] for d in json.loads(out)["diagnostics"]}
+    elif fmt == "codequality":
+        assert shown in {d["location"]["path"] for d in json.loads(out)}
+    else:
+        assert f"{shown}:1:1: error: slug 'x\\x1b[2K\\u202e' may only use" in out
+    if fmt == "junit":
+        suite = ET.fromstring(out).find("testsuite")
+        assert suite is not None
+        assert {case.get("name") for case in suite} == {
+            "partners/program.yml", "partners/hostile.yml", "partners/x\\x1b[2K\\u202e.yml"
+        }
+        assert suite.get("failures") == "2"
+    assert folder.is_dir()
+
+
+def test_junit_lists_a_warning_without_failing_the_case(
+    partner_folder: MakeFolder, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = partner_folder(FIXTURES / "valid" / "minimal.yml")
+    (folder / "program.yml").write_text(SHIPPED_PROGRAM.replace("CZ, DE, DJ", "CZ, DJ", 1))
+    assert main(["validate", "--format", "junit"]) == 0
+    suite = ET.fromstring(capsys.readouterr().out).find("testsuite")
+    assert suite is not None and suite.get("failures") == "0"
+    (program_case,) = [c for c in suite if c.get("name") == "partners/program.yml"]
+    assert program_case.find("failure") is None
+    out = program_case.find("system-out")
+    assert out is not None and out.text == (
+        "partners/program.yml:23:1: warning: 1 ISO country belongs to no region: DE; partners "
+        "there are shown without a region [region-missing]"
     )
