@@ -423,12 +423,8 @@ def _validate(model: type[M], data: Any) -> tuple[M | None, list[Problem]]:
     except ValidationError as exc:
         problems = [_problem(model, error) for error in exc.errors(include_url=False)]
         # pydantic also calls a list too short when its only items are invalid: say it once.
-        return None, [
-            p
-            for p in problems
-            if p.code != "too-short"
-            or not any(len(o.loc) > len(p.loc) and o.loc[: len(p.loc)] == p.loc for o in problems)
-        ]
+        inside = {p.loc[:length] for p in problems for length in range(len(p.loc))}
+        return None, [p for p in problems if p.code != "too-short" or p.loc not in inside]
 
 
 _TYPE_WORDS = {

@@ -21,7 +21,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
@@ -68,6 +68,10 @@ _MARKED_ERRORS = (yaml.MarkedYAMLError, RuamelMarkedError)
 Node = Any
 
 
+#: Each mapping node's pairs by key (the first of a repeated key), built on first use.
+_Index = dict[int, dict[str, tuple[Node, Node]]]
+
+
 @dataclass(frozen=True)
 class Document:
     """A parsed YAML file: its plain data and the node tree that says where each part is."""
@@ -75,10 +79,11 @@ class Document:
     path: str
     data: Any
     root: Node
+    _index: _Index = field(default_factory=dict, compare=False, repr=False)
 
     def locate(self, problem: Problem) -> Diagnostic:
         """Turn a problem into a diagnostic at the line and column of what it points at."""
-        line, column = locate(self.root, problem.loc, at_key=problem.at_key)
+        line, column = locate(self.root, problem.loc, at_key=problem.at_key, index=self._index)
         return Diagnostic(
             self.path, line, column, problem.code, problem.message, problem.severity
         )
@@ -275,12 +280,15 @@ def _construct(
     if kind == "sequence":
         return [_construct(item, seen, depth + 1, repeated) for item in node.value]
     result: dict[str, Any] = {}
+    first: dict[str, tuple[Node, Node]] | None = None
     for key_node, value_node in node.value:
         if key_node.id != "scalar" or (key_node.value == "<<" and not key_node.style):
             raise _InvalidNodeError(key_node, "key-type", "keys must be plain names")
         key = key_node.value
         if key in result:
-            line, _ = _position(_key_node(node, key))
+            if first is None:  # built once per mapping, only when a key repeats
+                first = _pairs(node)
+            line, _ = _position(first[key][0])
             problem = _InvalidNodeError(
                 key_node, "duplicate-key", f"duplicate key '{key}' (first given on line {line})"
             )
@@ -292,8 +300,13 @@ def _construct(
     return result
 
 
-def _key_node(mapping: Node, key: str) -> Node:
-    return next(k for k, _ in mapping.value if k.id == "scalar" and k.value == key)
+def _pairs(mapping: Node) -> dict[str, tuple[Node, Node]]:
+    """A mapping node's key and value nodes by key; a repeated key keeps its first pair."""
+    pairs: dict[str, tuple[Node, Node]] = {}
+    for key_node, value_node in mapping.value:
+        if key_node.id == "scalar":
+            pairs.setdefault(key_node.value, (key_node, value_node))
+    return pairs
 
 
 # The YAML 1.2 core schema, for plain scalars.
@@ -422,15 +435,24 @@ def _what(loc: Loc) -> str:
     return f"'{loc[-1]}'" if loc else "the file"
 
 
-def locate(root: Node, loc: Loc, *, at_key: bool = False) -> tuple[int, int]:
-    """The 1-based line and column of ``loc`` in the tree, or of the deepest part that exists."""
+def locate(
+    root: Node, loc: Loc, *, at_key: bool = False, index: _Index | None = None
+) -> tuple[int, int]:
+    """The 1-based line and column of ``loc`` in the tree, or of the deepest part that exists.
+
+    ``index`` keeps each mapping's pairs by key between calls, so locating many problems in
+    one file costs the depth of each, not the size of the mappings on the way.
+    """
+    if index is None:
+        index = {}
     node = root
     for depth, part in enumerate(loc):
         last = depth == len(loc) - 1
         if node.id == "mapping" and isinstance(part, str):
-            pair = next(
-                ((k, v) for k, v in node.value if k.id == "scalar" and k.value == part), None
-            )
+            pairs = index.get(id(node))
+            if pairs is None:
+                pairs = index[id(node)] = _pairs(node)
+            pair = pairs.get(part)
             if pair is None:
                 return _position(node)
             key_node, value_node = pair

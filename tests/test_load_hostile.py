@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import time
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
@@ -342,3 +343,30 @@ def test_junit_lists_a_warning_without_failing_the_case(
         "partners/program.yml:23:1: warning: 1 ISO country belongs to no region: DE; partners "
         "there are shown without a region [region-missing]"
     )
+
+
+# --- linear time -----------------------------------------------------------------------------
+
+
+def test_a_file_of_nothing_but_unknown_keys_is_checked_in_linear_time(
+    partner_folder: MakeFolder,
+) -> None:
+    """256 KiB of short unknown keys: every one located, in seconds rather than minutes."""
+    lines = [f"k{i:x}: 1\n" for i in range(40_000)]
+    text, total = [], 0
+    for line in lines:
+        if total + len(line) > 256 * 1024:
+            break
+        text.append(line)
+        total += len(line)
+    folder = partner_folder(**{"keys.yml": "".join(text)})
+    started = time.process_time()
+    found = _only(folder)
+    elapsed = time.process_time() - started
+    assert len(found) == len(text) + 6  # every key, and the six required keys missing
+    assert found[0] == "partners/keys.yml:1:1: error: missing required key 'headquarters' " \
+        "[missing-key]"
+    assert found[-1] == (
+        f"partners/keys.yml:{len(text)}:1: error: unknown key 'k{len(text) - 1:x}' [unknown-key]"
+    )
+    assert elapsed < 20, f"{elapsed:.1f} s"
