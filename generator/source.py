@@ -81,12 +81,24 @@ class Document:
     root: Node
     _index: _Index = field(default_factory=dict, compare=False, repr=False)
 
+    def position(self, loc: Loc, *, at_key: bool = False) -> tuple[int, int]:
+        """The 1-based line and column of ``loc``, or of the deepest part of it that exists."""
+        return locate(self.root, loc, at_key=at_key, index=self._index)
+
     def locate(self, problem: Problem) -> Diagnostic:
         """Turn a problem into a diagnostic at the line and column of what it points at."""
-        line, column = locate(self.root, problem.loc, at_key=problem.at_key, index=self._index)
+        line, column = self.position(problem.loc, at_key=problem.at_key)
         return Diagnostic(
             self.path, line, column, problem.code, problem.message, problem.severity
         )
+
+
+def too_large(path: str, size: int | None) -> Diagnostic:
+    """The diagnostic of a file over the limit (``size`` None: it grew while being read)."""
+    said = f"{size:,} bytes" if size is not None else f"more than {MAX_FILE_BYTES:,} bytes"
+    return Diagnostic(
+        path, 1, 1, "file-too-large", f"file is {said}; the limit is {MAX_FILE_BYTES:,} bytes"
+    )
 
 
 class _InvalidNodeError(Exception):
@@ -106,15 +118,7 @@ def parse_yaml(path: str, raw: bytes) -> tuple[Document | None, list[Diagnostic]
     the rest of the file can be checked too.
     """
     if len(raw) > MAX_FILE_BYTES:
-        return None, [
-            Diagnostic(
-                path,
-                1,
-                1,
-                "file-too-large",
-                f"file is {len(raw):,} bytes; the limit is {MAX_FILE_BYTES:,} bytes",
-            )
-        ]
+        return None, [too_large(path, len(raw))]
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import socket
+import stat
 import time
 from pathlib import Path
 from xml.etree import ElementTree as ET
@@ -12,7 +15,8 @@ import pytest
 
 from generator import checks
 from generator.cli import main
-from generator.load import load_folder
+from generator.diagnostics import Diagnostic
+from generator.load import load_folder, load_partner
 from tests.conftest import FIXTURES, ROOT, MakeFolder
 
 MINIMAL_TEXT = (FIXTURES / "valid" / "minimal.yml").read_text(encoding="utf-8")
@@ -370,3 +374,124 @@ def test_a_file_of_nothing_but_unknown_keys_is_checked_in_linear_time(
         f"partners/keys.yml:{len(text)}:1: error: unknown key 'k{len(text) - 1:x}' [unknown-key]"
     )
     assert elapsed < 20, f"{elapsed:.1f} s"
+
+
+# --- nothing in partners/ is skipped in silence -----------------------------------------------
+
+SUBFOLDER = (
+    "error: a folder inside the partners folder: nothing in it is read; partner files and logos "
+    "sit directly in the partners folder [subfolder]"
+)
+LINK = "error: a symbolic link, not a file: put the file itself in the folder [symlink]"
+
+
+def test_a_subfolder_is_reported_even_when_it_holds_partner_files(
+    partner_folder: MakeFolder,
+) -> None:
+    folder = partner_folder(FIXTURES / "valid" / "minimal.yml")
+    (folder / "more").mkdir()
+    (folder / "more" / "hidden.yml").write_text(MINIMAL_TEXT)
+    (folder / "x.yml").mkdir()
+    assert _only(folder) == [f"partners/more:1:1: {SUBFOLDER}", f"partners/x.yml:1:1: {SUBFOLDER}"]
+
+
+def test_links_are_reported_and_never_followed(
+    partner_folder: MakeFolder, tmp_path: Path
+) -> None:
+    folder = partner_folder(FIXTURES / "valid" / "minimal.yml")
+    outside = tmp_path / "outside.yml"
+    outside.write_text(MINIMAL_TEXT.replace("Minimal Partner", "Outside Partner"))
+    (tmp_path / "elsewhere").mkdir()
+    (folder / "to-file.yml").symlink_to(outside)
+    (folder / "to-sibling.yml").symlink_to("minimal.yml")
+    (folder / "to-folder.yml").symlink_to(tmp_path / "elsewhere")
+    (folder / "dangling.yaml").symlink_to(tmp_path / "missing.yml")
+    (folder / "notes.txt").symlink_to(outside)
+    result = load_folder(folder)
+    assert [d.format() for d in result.diagnostics] == [
+        f"partners/dangling.yaml:1:1: {LINK}",
+        f"partners/notes.txt:1:1: {LINK}",
+        f"partners/to-file.yml:1:1: {LINK}",
+        f"partners/to-folder.yml:1:1: {LINK}",
+        f"partners/to-sibling.yml:1:1: {LINK}",
+    ]
+    assert [p.slug for p in result.partners] == ["minimal"]
+
+
+def test_named_pipes_devices_and_sockets_are_reported_without_blocking(
+    partner_folder: MakeFolder,
+) -> None:
+    folder = partner_folder(FIXTURES / "valid" / "minimal.yml")
+    os.mkfifo(folder / "pipe.yml")
+    os.mknod(folder / "device.yml", stat.S_IFCHR | 0o600, os.makedev(1, 3))
+    with socket.socket(socket.AF_UNIX) as server:
+        server.bind(str(folder / "socket.png"))
+        found = _only(folder)
+    assert found == [
+        "partners/device.yml:1:1: error: a character device, not a file: nothing in it is read; "
+        "remove it [special-file]",
+        "partners/pipe.yml:1:1: error: a named pipe, not a file: nothing in it is read; "
+        "remove it [special-file]",
+        "partners/socket.png:1:1: error: a socket, not a file: nothing in it is read; "
+        "remove it [special-file]",
+    ]
+
+
+def test_a_partner_file_is_opened_without_following_a_link_or_waiting_on_a_pipe(
+    partner_folder: MakeFolder, tmp_path: Path
+) -> None:
+    """What the folder scan saw may change before the file is opened: the open checks again."""
+    folder = partner_folder()
+    (tmp_path / "target.yml").write_text(MINIMAL_TEXT)
+    (folder / "swapped.yml").symlink_to(tmp_path / "target.yml")
+    os.mkfifo(folder / "fifo.yml")
+    assert load_partner(folder / "swapped.yml", None) == (
+        None, [Diagnostic("partners/swapped.yml", 1, 1, "symlink", LINK[7:-10])]
+    )
+    partner, found = load_partner(folder / "fifo.yml", None)
+    assert partner is None
+    assert [d.format() for d in found] == [
+        "partners/fifo.yml:1:1: error: a named pipe, not a file: nothing in it is read; "
+        "remove it [special-file]"
+    ]
+
+
+def test_an_oversized_file_is_refused_from_its_size_before_it_is_read(
+    partner_folder: MakeFolder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = partner_folder(**{"huge.yml": "name: x\n" + "#" * 400_000 + "\n"})
+    reads: list[int] = []
+    real_read = os.read
+
+    def counting_read(descriptor: int, size: int) -> bytes:
+        data = real_read(descriptor, size)
+        reads.append(len(data))
+        return data
+
+    monkeypatch.setattr(os, "read", counting_read)
+    assert _only(folder) == [
+        "partners/huge.yml:1:1: error: file is 400,009 bytes; the limit is 262,144 bytes "
+        "[file-too-large]"
+    ]
+    assert sum(reads) == (ROOT / "partners" / "program.yml").stat().st_size  # program.yml only
+
+
+@pytest.mark.parametrize("kind", ["link", "folder", "pipe"])
+def test_a_program_file_that_is_not_a_file_is_reported(
+    partner_folder: MakeFolder, kind: str, tmp_path: Path
+) -> None:
+    folder = partner_folder(FIXTURES / "valid" / "minimal.yml")
+    program = folder / "program.yml"
+    program.rename(tmp_path / "real-program.yml")
+    reason = {"link": "it is a symbolic link", "folder": "it is a folder",
+              "pipe": "it is a named pipe"}[kind]
+    if kind == "link":
+        program.symlink_to(tmp_path / "real-program.yml")
+    elif kind == "folder":
+        program.mkdir()
+    else:
+        os.mkfifo(program)
+    assert _only(folder)[0] == (
+        f"partners/program.yml:1:1: error: the program definition cannot be read ({reason}) "
+        "[missing-file]"
+    )
