@@ -495,3 +495,25 @@ def test_a_program_file_that_is_not_a_file_is_reported(
         f"partners/program.yml:1:1: error: the program definition cannot be read ({reason}) "
         "[missing-file]"
     )
+
+
+def test_worker_processes_give_the_same_diagnostics_and_partners(
+    partner_folder: MakeFolder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = partner_folder(
+        FIXTURES / "valid" / "minimal.yml", FIXTURES / "invalid" / "date-range.yml",
+        **{"copy.yml": MINIMAL_TEXT.replace("Minimal Partner", "MINIMAL partner"),
+           "broken.yml": MINIMAL_TEXT.replace("Minimal Partner", "Date Range  Partner")
+           .replace("tier: open", "tier: gold")},
+    )
+    serial = load_folder(folder)
+    monkeypatch.setattr("generator.load.PARALLEL_THRESHOLD", 2)
+    parallel = load_folder(folder)
+    assert parallel == serial
+    assert [p.slug for p in parallel.partners] == ["copy"]
+    assert [d.format() for d in parallel.diagnostics if d.code == "duplicate-name"] == [
+        "partners/date-range.yml:13:7: error: name 'Date Range Partner' is also used by "
+        "partners/broken.yml [duplicate-name]",
+        "partners/minimal.yml:1:7: error: name 'Minimal Partner' is also used by "
+        "partners/copy.yml [duplicate-name]",
+    ]
