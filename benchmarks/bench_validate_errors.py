@@ -1,6 +1,6 @@
 """Validation time per byte, from a clean partner file to one that is nothing but errors.
 
-    python benchmarks/bench_validate_errors.py [KIB ...]     (default: 16 64 128 256)
+    python benchmarks/bench_validate_errors.py [--no-gc] [KIB ...]   (default: 16 64 128 256)
 
 For each size, files of several kinds are generated and checked in this process with
 ``load_partner`` (parse, shape, meaning, locating every problem): a clean file (a valid
@@ -9,12 +9,14 @@ repeated, one whose every list item is broken and one of empty lists. It prints 
 per byte of each, its ratio to the clean file of the same size, and, per kind, the ratio of
 the largest size's time per byte to the smallest's. Locating a problem costs the same
 whatever the number of others, so the last ratios stay near 1 (what rises with size is
-mostly Python's garbage collector walking more live objects). A problem costs more than a
+mostly Python's garbage collector walking more live objects; ``--no-gc`` switches it off to
+show the cost of the checks alone). A problem costs more than a
 clean line: each one is a message, and an unknown key a "did you mean" search.
 """
 
 from __future__ import annotations
 
+import gc
 import platform
 import sys
 import time
@@ -113,13 +115,17 @@ def per_byte(path: Path, ids: ProgramIds, expect_errors: bool) -> tuple[float, i
 
 def main() -> None:
     """Run the sizes named on the command line (in KiB)."""
-    sizes = [int(arg) for arg in sys.argv[1:]] or [16, 64, 128, 256]
+    args = sys.argv[1:]
+    if "--no-gc" in args:
+        args.remove("--no-gc")
+        gc.disable()
+    sizes = [int(arg) for arg in args] or [16, 64, 128, 256]
     program, _ = load_program(ROOT / "partners" / "program.yml")
     if program is None:
         raise SystemExit("the shipped program.yml does not load")
     ids = ProgramIds.of(program)
     print(f"machine: {platform.machine()}, {platform.python_implementation()} "
-          f"{platform.python_version()}")
+          f"{platform.python_version()}, garbage collector {'on' if gc.isenabled() else 'off'}")
     print(f"{'kind':<14} {'KiB':>4} {'problems':>9} {'us/KiB':>9} {'vs clean':>9}")
     first: dict[str, float] = {}
     last: dict[str, float] = {}
