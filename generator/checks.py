@@ -68,14 +68,24 @@ def check_http_url(value: str) -> str | None:
     """Why a link from data is not a plain http(s) URL, or None."""
     if any(ch.isspace() for ch in value):
         return f"'{value}' is not a URL: it contains white space"
-    parts = urlsplit(value)
+    try:
+        parts = urlsplit(value)
+        hostname = parts.hostname
+        parts.port  # noqa: B018 - raises for a port that is not a number from 0 to 65535
+    except ValueError as exc:  # "Invalid IPv6 URL", "Port out of range 0-65535", ...
+        return f"'{value}' is not a URL that can be read: {_sentence(str(exc))}"
     if parts.scheme not in ("http", "https"):
         return f"'{value}' must be an http:// or https:// URL"
-    if not parts.hostname or "." not in parts.hostname:
+    if not hostname or "." not in hostname:
         return f"'{value}' has no host name"
     if parts.username or parts.password:
         return f"'{value}' must not carry a user name or password"
     return None
+
+
+def _sentence(reason: str) -> str:
+    """A library's reason as the tail of a sentence: first letter lowercase."""
+    return reason[:1].lower() + reason[1:]
 
 
 @dataclass(frozen=True)
@@ -364,14 +374,22 @@ def _program_problems(program: Program) -> Iterator[Problem]:
                 )
             else:
                 owner[country] = region.id
+    # A warning, not an error: a country that a new pycountry release adds must not stop
+    # every build until the table is updated.
     missing = sorted(iso_countries() - owner.keys())
     if missing:
         shown = ", ".join(missing[:12]) + (", …" if len(missing) > 12 else "")
+        count = (
+            "1 ISO country belongs"
+            if len(missing) == 1
+            else f"{len(missing)} ISO countries belong"
+        )
         yield Problem(
             ("regions",),
             "region-missing",
-            f"{len(missing)} ISO countries belong to no region: {shown}",
+            f"{count} to no region: {shown}; partners there are shown without a region",
             at_key=True,
+            severity="warning",
         )
     ids = ProgramIds.of(program)
     for b_index, badge in enumerate(program.badges):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -11,9 +12,34 @@ Severity = Literal["error", "warning"]
 Loc = tuple[str | int, ...]
 
 
+#: Characters that must never reach a terminal, a CI log or an XML report as they are: C0 and
+#: C1 controls (line breaks too), DEL, line and paragraph separators, bidirectional embeddings,
+#: overrides and isolates, lone surrogates and the two non-characters XML refuses.
+UNSAFE_CHARACTERS = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff"
+    "\ufffe\uffff]"
+)
+
+
+def _escape(match: re.Match[str]) -> str:
+    point = ord(match.group())
+    return f"\\x{point:02x}" if point < 0x100 else f"\\u{point:04x}"
+
+
+def printable(text: str) -> str:
+    """Text with every unsafe character written as an escape (``\\x1b``, ``\\u202e``)."""
+    if UNSAFE_CHARACTERS.search(text) is None:
+        return text
+    return UNSAFE_CHARACTERS.sub(_escape, text)
+
+
 @dataclass(frozen=True, order=True)
 class Diagnostic:
-    """One problem in one file, at a 1-based line and column."""
+    """One problem in one file, at a 1-based line and column.
+
+    Messages and paths often quote what a file says; unsafe characters in them are escaped
+    here, once, so no report can carry one into a log or an XML file.
+    """
 
     path: str
     line: int
@@ -21,6 +47,10 @@ class Diagnostic:
     code: str
     message: str
     severity: Severity = "error"
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "path", printable(self.path))
+        object.__setattr__(self, "message", printable(self.message))
 
     def format(self) -> str:
         """The compiler-style line: ``path:line:column: error: message [code]``."""
@@ -41,6 +71,7 @@ class Problem:
     code: str
     message: str
     at_key: bool = field(default=False)
+    severity: Severity = field(default="error")
 
 
 class DataError(Exception):
@@ -63,14 +94,20 @@ CODES: dict[str, str] = {
     "missing-file": "program.yml is missing or cannot be read",
     "unchecked-ids": "a warning: program.yml has errors, so ids in partner files were not checked",
     "file-name": "a partner file ends in .yaml (or .YML) instead of .yml",
+    "subfolder": "a folder inside the partners folder, whose files would never be read",
+    "symlink": "a partner file (or another entry that is not a logo) that is a symbolic link",
+    "special-file": "an entry that is a named pipe, a device or a socket, not a file",
+    "unreadable": "a partner file that cannot be read (permissions, for one)",
     "file-too-large": "the file is larger than the limit (256 KiB)",
     "encoding": "the file is not UTF-8",
     "empty-file": "the file has no content",
     "tab": "a tab character in indentation",
-    "control-character": "a character YAML does not allow, such as NUL or another control code",
+    "control-character": "a control character (raw or as a YAML escape) or a bidirectional control",
+    "line-break": "a line break in a one-line field, or an unusual one in a summary",
     "yaml-syntax": "the file is not valid YAML, or nests more than 64 levels deep",
     "yaml-anchor": "an anchor or alias; write values out in full",
     "yaml-tag": "an explicit YAML tag other than !!str",
+    "number-too-long": "a number written with more than 100 characters",
     "duplicate-key": "a key given twice in one mapping",
     "key-type": "a key that is not a plain name (a list, a mapping or a merge key)",
     "not-a-mapping": "the top level is not a mapping",
@@ -82,6 +119,7 @@ CODES: dict[str, str] = {
     "unknown-key": "a key the format does not define",
     "wrong-type": "a value of the wrong type",
     "date": "a date that is not a real day written YYYY-MM-DD",
+    "date-range": "a date before 1900-01-01 or after 9998-12-31",
     "too-long": "text or a list longer than its limit",
     "too-short": "empty text or a list with too few items",
     "out-of-range": "a number outside its range",
@@ -103,7 +141,7 @@ CODES: dict[str, str] = {
     "kpi-before-contract": "a Time-to-Value date before the contract",
     "missing-course": "a per-course certification without its course",
     "unexpected-course": "a course on a certification that is not per course",
-    "region-missing": "ISO countries that no region covers",
+    "region-missing": "a warning: ISO countries that no region covers",
     "region-overlap": "a country in two regions",
     "unreachable": "a requirement no partner could ever meet",
     # logos

@@ -6,8 +6,10 @@ others from being checked. Nothing here writes a file.
 
 from __future__ import annotations
 
+import errno
 import multiprocessing
 import os
+import stat
 import sys
 import types
 import typing
@@ -28,10 +30,10 @@ from generator.checks import (
     did_you_mean,
     name_key,
 )
-from generator.diagnostics import Diagnostic, Loc, Problem
+from generator.diagnostics import Diagnostic, Loc, Problem, printable
 from generator.logos import check_logo
 from generator.model import REQUIREMENT_KINDS, Partner, Program
-from generator.source import Document, parse_yaml
+from generator.source import MAX_FILE_BYTES, Document, parse_yaml, text_problems, too_large
 
 PROGRAM_FILE = "program.yml"
 M = TypeVar("M", bound=BaseModel)
@@ -66,38 +68,147 @@ class LoadResult:
 
 
 def display_path(path: Path) -> str:
-    """A path as users typed it: relative to the working folder when inside it, posix style."""
+    """A path as users typed it: relative to the working folder when inside it, posix style,
+    with control characters in file names escaped."""
     if not path.is_absolute():
-        return path.as_posix()
+        return printable(path.as_posix())
     try:
         relative = Path(os.path.relpath(path)).as_posix()
     except ValueError:  # another drive on Windows
-        return path.as_posix()
-    return path.as_posix() if relative.startswith("../") else relative
+        return printable(path.as_posix())
+    return printable(path.as_posix() if relative.startswith("../") else relative)
 
 
 def load_program(path: Path) -> tuple[Program | None, list[Diagnostic]]:
     """Load and check ``program.yml``."""
     shown = display_path(path)
     try:
-        raw = path.read_bytes()
+        raw = read_limited(path, MAX_FILE_BYTES)
     except FileNotFoundError:
         return None, [Diagnostic(shown, 1, 1, "missing-file", "the program definition is missing")]
-    except OSError as exc:
+    except OSError as exc:  # a folder, a link, a pipe, no permission
         return None, [
             Diagnostic(
                 shown, 1, 1, "missing-file",
-                f"the program definition cannot be read ({exc.strerror or exc})",
+                f"the program definition cannot be read ({_reason(exc)})",
             )
         ]
+    except TooLargeError as exc:
+        return None, [too_large(shown, exc.size)]
     document, diagnostics = parse_yaml(shown, raw)
     if document is None:
         return None, diagnostics
     program, problems = _validate(Program, document.data)
     if program is not None:
         problems = check_program(program)
+    problems = list(text_problems(document.data, _program_multiline)) + problems
     located = diagnostics + [document.locate(p) for p in problems]
-    return (program if not located else None), sorted(located)
+    errors = [d for d in located if d.severity == "error"]
+    return (program if not errors else None), sorted(located)
+
+
+def _partner_multiline(loc: Loc) -> bool:
+    return loc == ("summary",)
+
+
+def _program_multiline(loc: Loc) -> bool:
+    return bool(loc) and loc[-1] in ("summary", "description")
+
+
+class NotARegularFileError(OSError):
+    """A path that is a folder, a FIFO, a device or a socket, not a file."""
+
+
+class TooLargeError(Exception):
+    """A file over the size limit; ``size`` is None when it grew while being read."""
+
+    def __init__(self, size: int | None) -> None:
+        super().__init__(size)
+        self.size = size
+
+
+_KINDS = (
+    (stat.S_ISDIR, "a folder"),
+    (stat.S_ISFIFO, "a named pipe"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def _kind_of(mode: int) -> str:
+    return next((name for test, name in _KINDS if test(mode)), "not a regular file")
+
+
+def read_limited(path: Path, limit: int) -> bytes:
+    """A regular file's bytes, read once, refusing links and anything over ``limit`` bytes.
+
+    The file is opened without following a final symbolic link (``OSError`` ELOOP) and without
+    blocking on a named pipe, then checked through its open descriptor, so what is checked is
+    what is read. Raises ``NotARegularFileError``, ``TooLargeError`` or another ``OSError``.
+    """
+    flags = (
+        os.O_RDONLY
+        | getattr(os, "O_NOFOLLOW", 0)
+        | getattr(os, "O_NONBLOCK", 0)
+        | getattr(os, "O_CLOEXEC", 0)
+        | getattr(os, "O_BINARY", 0)
+    )
+    if not hasattr(os, "O_NOFOLLOW") and path.is_symlink():  # pragma: no cover - Windows
+        raise OSError(errno.ELOOP, "is a symbolic link", str(path))
+    descriptor = os.open(path, flags)
+    try:
+        info = os.fstat(descriptor)
+        if not stat.S_ISREG(info.st_mode):
+            raise NotARegularFileError(errno.EINVAL, f"it is {_kind_of(info.st_mode)}")
+        if info.st_size > limit:
+            raise TooLargeError(info.st_size)
+        chunks: list[bytes] = []
+        left = limit + 1
+        while left > 0:
+            chunk = os.read(descriptor, min(left, 1 << 16))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            left -= len(chunk)
+    finally:
+        os.close(descriptor)
+    raw = b"".join(chunks)
+    if len(raw) > limit:
+        raise TooLargeError(None)
+    return raw
+
+
+def _reason(exc: OSError) -> str:
+    if exc.errno == errno.ELOOP:
+        return "it is a symbolic link"
+    return str(exc.strerror or exc)
+
+
+def _read_partner(path: Path, shown: str) -> tuple[bytes | None, list[Diagnostic]]:
+    try:
+        return read_limited(path, MAX_FILE_BYTES), []
+    except TooLargeError as exc:
+        return None, [too_large(shown, exc.size)]
+    except NotARegularFileError as exc:
+        return None, [Diagnostic(shown, 1, 1, "special-file", _special_message(_reason(exc)))]
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return None, [Diagnostic(shown, 1, 1, "symlink", _LINK_MESSAGE)]
+        return None, [
+            Diagnostic(shown, 1, 1, "unreadable", f"file cannot be read ({_reason(exc)})")
+        ]
+
+
+_LINK_MESSAGE = "a symbolic link, not a file: put the file itself in the folder"
+
+
+def _special_message(kind: str) -> str:
+    return f"{kind.removeprefix('it is ')}, not a file: nothing in it is read; remove it"
+
+
+#: What a partner file says its name is, where: (name, line, column).
+_WrittenName = tuple[str, int, int]
 
 
 def load_partner(
@@ -106,21 +217,37 @@ def load_partner(
 ) -> tuple[Partner | None, list[Diagnostic]]:
     """Load and check one partner file; the partner is None when it has any error.
 
-    With ``logos``, a valid partner's rewritten logo is put there under its slug.
+    Without ``raw`` the file is read once with ``read_limited``. With ``logos``, a valid
+    partner's rewritten logo is put there under its slug.
     """
+    partner, diagnostics, _ = _load_partner(path, ids, raw, logos)
+    return partner, diagnostics
+
+
+def _load_partner(
+    path: Path, ids: ProgramIds | None, raw: bytes | None = None,
+    logos: dict[str, bytes] | None = None,
+) -> tuple[Partner | None, list[Diagnostic], _WrittenName | None]:
+    """``load_partner``, and the visible name the file gives (for duplicate names), if any."""
     shown = display_path(path)
     slug = path.stem
     diagnostics: list[Diagnostic] = []
     if (why := check_slug(slug)) is not None:
         diagnostics.append(Diagnostic(shown, 1, 1, "slug", why))
     if raw is None:
-        raw = path.read_bytes()
+        raw, unread = _read_partner(path, shown)
+        if raw is None:
+            return None, diagnostics + unread, None
     document, parse_problems = parse_yaml(shown, raw)
     diagnostics.extend(parse_problems)
     if document is None:
-        return None, diagnostics
+        return None, diagnostics, None
     data = document.data
-    problems: list[Problem | Diagnostic] = []
+    name = data.get("name")
+    written: _WrittenName | None = None
+    if isinstance(name, str) and name_key(name):
+        written = (name, *document.position(("name",)))
+    problems: list[Problem | Diagnostic] = list(text_problems(data, _partner_multiline))
     logo_notes: list[Diagnostic] = []  # warnings: they leave the partner valid
     logo: bytes | None = None
     if "slug" in data:
@@ -152,9 +279,9 @@ def load_partner(
         if partner is not None and not problems and not diagnostics:
             if logos is not None and logo is not None:
                 logos[slug] = logo
-            return partner, logo_notes
+            return partner, logo_notes, written
     diagnostics.extend(_locate_all(document, problems))
-    return None, diagnostics + logo_notes
+    return None, diagnostics + logo_notes, written
 
 
 #: Stand-ins for required keys whose values are broken, so the rest of a file is still checked.
@@ -243,14 +370,57 @@ def _locate_all(
         yield problem if isinstance(problem, Diagnostic) else document.locate(problem)
 
 
+#: Links with these suffixes are logos, which the logo checks refuse when a partner names one.
+_LOGO_SUFFIXES = (".svg", ".png")
+
+
+def _scan(folder: Path) -> tuple[list[Path], list[Diagnostic]]:
+    """The candidate partner files of a folder (regular ``*.yml``, ``*.yaml`` files in any
+    case, not the program), sorted, and a diagnostic for each entry that is skipped:
+    a subfolder, a link or a special file."""
+    files: list[Path] = []
+    skipped: list[Diagnostic] = []
+    with os.scandir(folder) as entries:
+        for entry in sorted(entries, key=lambda e: e.name):
+            path = folder / entry.name
+            if entry.name == PROGRAM_FILE:
+                continue  # read by load_program, which refuses a link or a special file
+            is_partner = path.suffix.lower() in (".yml", ".yaml")
+            try:
+                mode = entry.stat(follow_symlinks=False).st_mode
+            except OSError as exc:
+                if is_partner:
+                    skipped.append(
+                        Diagnostic(display_path(path), 1, 1, "unreadable",
+                                   f"file cannot be read ({_reason(exc)})")
+                    )
+                continue
+            if stat.S_ISLNK(mode):
+                if path.suffix.lower() not in _LOGO_SUFFIXES:
+                    skipped.append(Diagnostic(display_path(path), 1, 1, "symlink", _LINK_MESSAGE))
+            elif stat.S_ISDIR(mode):
+                skipped.append(
+                    Diagnostic(
+                        display_path(path), 1, 1, "subfolder",
+                        "a folder inside the partners folder: nothing in it is read; partner "
+                        "files and logos sit directly in the partners folder",
+                    )
+                )
+            elif not stat.S_ISREG(mode):
+                skipped.append(
+                    Diagnostic(display_path(path), 1, 1, "special-file",
+                               _special_message(_kind_of(mode)))
+                )
+            elif is_partner:
+                files.append(path)
+    return files, skipped
+
+
 def partner_files(folder: Path) -> list[Path]:
-    """Every candidate partner file of a folder, sorted: ``*.yml``, ``*.yaml`` in any case,
-    not the program."""
-    return sorted(
-        p
-        for p in folder.iterdir()
-        if p.suffix.lower() in (".yml", ".yaml") and p.name != PROGRAM_FILE and p.is_file()
-    )
+    """Every candidate partner file of a folder, sorted: regular ``*.yml``, ``*.yaml`` files
+    in any case, not the program. Links, subfolders and special files are left out (the
+    loader reports them)."""
+    return _scan(folder)[0]
 
 
 def load_folder(folder: Path, *, keep_partners: bool = True) -> LoadResult:
@@ -271,19 +441,19 @@ def load_folder(folder: Path, *, keep_partners: bool = True) -> LoadResult:
         )
     program, diagnostics = load_program(folder / PROGRAM_FILE)
     ids = ProgramIds.of(program) if program is not None else None
-    files = partner_files(folder)
+    files, skipped = _scan(folder)
+    diagnostics.extend(skipped)
     partners: list[Partner] = []
     logos: dict[str, bytes] = {}
-    names: list[tuple[str, str]] = []
+    names: list[tuple[str, _WrittenName]] = []
     yml = [p for p in files if p.suffix == ".yml"]
-    for path, (name, partner, found, logo) in zip(
+    for path, (written, partner, found, logo) in zip(
         yml, _load_partners(yml, ids, keep_partners), strict=True
     ):
         diagnostics.extend(found)
         if partner is not None and logo is not None:
             logos[partner.slug] = logo
         # An invalid file's name still counts for duplicate names.
-        written = name if name is not None else _written_name(path)
         if written is not None:
             names.append((path.stem, written))
         if partner is not None:
@@ -320,46 +490,34 @@ def load_folder(folder: Path, *, keep_partners: bool = True) -> LoadResult:
     return LoadResult(program, valid, tuple(sorted(diagnostics)), len(files), folder, kept)
 
 
-def _written_name(path: Path) -> str | None:
-    """The name a file gives, if it parses and the name is text a reader can see."""
-    try:
-        document, _ = parse_yaml(display_path(path), path.read_bytes())
-    except OSError:
-        return None
-    data = document.data if document is not None else None
-    name = data.get("name") if isinstance(data, dict) else None
-    return name if isinstance(name, str) and name_key(name) else None
-
-
 #: Below this many files, starting worker processes costs more than it saves.
 PARALLEL_THRESHOLD = 400
 _CHUNK = 200
 
 
-_Checked = tuple[str | None, dict[str, Any] | None, list[Diagnostic], bytes | None]
+_Checked = tuple[_WrittenName | None, dict[str, Any] | None, list[Diagnostic], bytes | None]
 
 
 def _load_chunk(paths: list[Path], ids: ProgramIds | None, keep: bool) -> list[_Checked]:
-    """Check files in a worker. A valid one comes back as its name and, with ``keep``, its
-    plain data: cheaper to send between processes than a model, even counting the second
-    validation on arrival."""
+    """Check files in a worker. A valid one comes back, with ``keep``, as its plain data:
+    cheaper to send between processes than a model, even counting the second validation
+    on arrival."""
     results: list[_Checked] = []
     logos: dict[str, bytes] = {}
     for path in paths:
-        partner, found = load_partner(path, ids, logos=logos if keep else None)
-        if partner is None:
-            results.append((None, None, found, None))
+        partner, found, written = _load_partner(path, ids, logos=logos if keep else None)
+        if partner is None or not keep:
+            results.append((written, None, found, None))
         else:
             results.append(
-                (partner.name, partner.model_dump(by_alias=True) if keep else None, found,
-                 logos.get(path.stem))
+                (written, partner.model_dump(by_alias=True), found, logos.pop(path.stem, None))
             )
     return results
 
 
 def _load_partners(
     paths: list[Path], ids: ProgramIds | None, keep: bool
-) -> Iterator[tuple[str | None, Partner | None, list[Diagnostic], bytes | None]]:
+) -> Iterator[tuple[_WrittenName | None, Partner | None, list[Diagnostic], bytes | None]]:
     """Load partner files, in worker processes when there are many (results in input order).
 
     With ``keep`` false only diagnostics are wanted (``validate``), and no model is rebuilt.
@@ -368,9 +526,8 @@ def _load_partners(
     if len(paths) < PARALLEL_THRESHOLD or workers < 2:
         logos: dict[str, bytes] = {}
         for path in paths:
-            partner, found = load_partner(path, ids, logos=logos if keep else None)
-            yield ((partner.name if partner else None), (partner if keep else None), found,
-                   logos.pop(path.stem, None))
+            partner, found, written = _load_partner(path, ids, logos=logos if keep else None)
+            yield written, (partner if keep else None), found, logos.pop(path.stem, None)
         return
     chunks = [paths[i : i + _CHUNK] for i in range(0, len(paths), _CHUNK)]
     context = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
@@ -380,17 +537,17 @@ def _load_partners(
             pool.map(_load_chunk, chunks, [ids] * len(chunks), [keep] * len(chunks)),
             strict=True,
         ):
-            for path, (name, data, found, logo) in zip(chunk, results, strict=True):
+            for path, (written, data, found, logo) in zip(chunk, results, strict=True):
                 partner = (
                     Partner.model_validate({**data, "slug": path.stem})
                     if data is not None
                     else None
                 )
-                yield name, partner, found, logo
+                yield written, partner, found, logo
 
 
 def _cross_file(
-    folder: Path, files: list[Path], names: list[tuple[str, str]]
+    folder: Path, files: list[Path], names: list[tuple[str, _WrittenName]]
 ) -> Iterator[Diagnostic]:
     """Slugs and names must be unique across files."""
     stems: dict[str, Path] = {}
@@ -405,20 +562,17 @@ def _cross_file(
             )
         stems.setdefault(path.stem, path)
     first_with: dict[str, str] = {}
-    for slug, name in sorted(names):
+    for slug, (name, line, column) in sorted(names):
         key = name_key(name)
         if key in first_with:
-            path = folder / f"{slug}.yml"
-            document, _ = parse_yaml(display_path(path), path.read_bytes())
-            if document is not None:  # it parsed a moment ago
-                yield document.locate(
-                    Problem(
-                        ("name",),
-                        "duplicate-name",
-                        f"name '{name}' is also used by "
-                        f"{display_path(folder / f'{first_with[key]}.yml')}",
-                    )
-                )
+            yield Diagnostic(
+                display_path(folder / f"{slug}.yml"),
+                line,
+                column,
+                "duplicate-name",
+                f"name '{name}' is also used by "
+                f"{display_path(folder / f'{first_with[key]}.yml')}",
+            )
         first_with.setdefault(key, slug)
 
 
@@ -431,12 +585,8 @@ def _validate(model: type[M], data: Any) -> tuple[M | None, list[Problem]]:
     except ValidationError as exc:
         problems = [_problem(model, error) for error in exc.errors(include_url=False)]
         # pydantic also calls a list too short when its only items are invalid: say it once.
-        return None, [
-            p
-            for p in problems
-            if p.code != "too-short"
-            or not any(len(o.loc) > len(p.loc) and o.loc[: len(p.loc)] == p.loc for o in problems)
-        ]
+        inside = {p.loc[:length] for p in problems for length in range(len(p.loc))}
+        return None, [p for p in problems if p.code != "too-short" or p.loc not in inside]
 
 
 _TYPE_WORDS = {
@@ -523,6 +673,8 @@ def _problem(model: type[BaseModel], error: ErrorDetails) -> Problem:
         )
     if kind == "bad_date":
         return Problem(loc, "date", f"{what}: {error['msg']}")
+    if kind == "date_range":
+        return Problem(loc, "date-range", f"{what}: {error['msg']}")
     if kind in ("string_too_long", "too_long"):
         limit = ctx.get("max_length")
         unit = "characters" if kind == "string_too_long" else "items"

@@ -29,19 +29,36 @@ SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 KEBAB_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 
 
+#: The days a file may name. Rules add months and years to dates, and the last day Python can
+#: hold is 9999-12-31, so a year is kept in hand at the top.
+FIRST_DAY = date(1900, 1, 1)
+LAST_DAY = date(9998, 12, 31)
+
+
 def _iso_date(value: Any) -> date:
     if isinstance(value, date):
-        return value
+        return _in_range(value)
     if isinstance(value, str) and _ISO_DATE.match(value):
         try:
-            return date.fromisoformat(value)
+            day = date.fromisoformat(value)
         except ValueError:
             raise PydanticCustomError(
                 "bad_date", "'{value}' is not a real date", {"value": value}
             ) from None
+        return _in_range(day)
     raise PydanticCustomError(
         "bad_date", "expected a date written YYYY-MM-DD, got {value}", {"value": repr(value)}
     )
+
+
+def _in_range(day: date) -> date:
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise PydanticCustomError(
+            "date_range",
+            "{value} is outside the days a file may name ({first} to {last})",
+            {"value": str(day), "first": str(FIRST_DAY), "last": str(LAST_DAY)},
+        )
+    return day
 
 
 #: A calendar day written ``YYYY-MM-DD`` (YAML timestamps are kept as text until here).

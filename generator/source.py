@@ -20,7 +20,8 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
@@ -38,6 +39,8 @@ _LEADING_TAB = re.compile(r"^[ ]*\t", re.MULTILINE)
 _UNPRINTABLE = re.compile(
     "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]"
 )
+
+_ODD_BREAK = re.compile("[\x85\u2028\u2029]")
 
 _LoaderBase: Any
 if yaml.__with_libyaml__:
@@ -65,6 +68,10 @@ _MARKED_ERRORS = (yaml.MarkedYAMLError, RuamelMarkedError)
 Node = Any
 
 
+#: Each mapping node's pairs by key (the first of a repeated key), built on first use.
+_Index = dict[int, dict[str, tuple[Node, Node]]]
+
+
 @dataclass(frozen=True)
 class Document:
     """A parsed YAML file: its plain data and the node tree that says where each part is."""
@@ -72,11 +79,26 @@ class Document:
     path: str
     data: Any
     root: Node
+    _index: _Index = field(default_factory=dict, compare=False, repr=False)
+
+    def position(self, loc: Loc, *, at_key: bool = False) -> tuple[int, int]:
+        """The 1-based line and column of ``loc``, or of the deepest part of it that exists."""
+        return locate(self.root, loc, at_key=at_key, index=self._index)
 
     def locate(self, problem: Problem) -> Diagnostic:
         """Turn a problem into a diagnostic at the line and column of what it points at."""
-        line, column = locate(self.root, problem.loc, at_key=problem.at_key)
-        return Diagnostic(self.path, line, column, problem.code, problem.message)
+        line, column = self.position(problem.loc, at_key=problem.at_key)
+        return Diagnostic(
+            self.path, line, column, problem.code, problem.message, problem.severity
+        )
+
+
+def too_large(path: str, size: int | None) -> Diagnostic:
+    """The diagnostic of a file over the limit (``size`` None: it grew while being read)."""
+    said = f"{size:,} bytes" if size is not None else f"more than {MAX_FILE_BYTES:,} bytes"
+    return Diagnostic(
+        path, 1, 1, "file-too-large", f"file is {said}; the limit is {MAX_FILE_BYTES:,} bytes"
+    )
 
 
 class _InvalidNodeError(Exception):
@@ -96,15 +118,7 @@ def parse_yaml(path: str, raw: bytes) -> tuple[Document | None, list[Diagnostic]
     the rest of the file can be checked too.
     """
     if len(raw) > MAX_FILE_BYTES:
-        return None, [
-            Diagnostic(
-                path,
-                1,
-                1,
-                "file-too-large",
-                f"file is {len(raw):,} bytes; the limit is {MAX_FILE_BYTES:,} bytes",
-            )
-        ]
+        return None, [too_large(path, len(raw))]
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -139,6 +153,20 @@ def parse_yaml(path: str, raw: bytes) -> tuple[Document | None, list[Diagnostic]
                 column,
                 "control-character",
                 f"character U+{ord(bad.group()):04X} is not allowed in YAML; remove it",
+            )
+        ]
+    odd = _ODD_BREAK.search(text)
+    if odd is not None:  # libyaml counts these as line breaks, editors mostly do not
+        line = text.count("\n", 0, odd.start()) + 1
+        column = odd.start() - (text.rfind("\n", 0, odd.start()) + 1) + 1
+        return None, [
+            Diagnostic(
+                path,
+                line,
+                column,
+                "line-break",
+                f"character U+{ord(odd.group()):04X} is an unusual line break; "
+                "use a plain line feed",
             )
         ]
     if "&" in text or "*" in text:
@@ -256,12 +284,15 @@ def _construct(
     if kind == "sequence":
         return [_construct(item, seen, depth + 1, repeated) for item in node.value]
     result: dict[str, Any] = {}
+    first: dict[str, tuple[Node, Node]] | None = None
     for key_node, value_node in node.value:
         if key_node.id != "scalar" or (key_node.value == "<<" and not key_node.style):
             raise _InvalidNodeError(key_node, "key-type", "keys must be plain names")
         key = key_node.value
         if key in result:
-            line, _ = _position(_key_node(node, key))
+            if first is None:  # built once per mapping, only when a key repeats
+                first = _pairs(node)
+            line, _ = _position(first[key][0])
             problem = _InvalidNodeError(
                 key_node, "duplicate-key", f"duplicate key '{key}' (first given on line {line})"
             )
@@ -273,8 +304,13 @@ def _construct(
     return result
 
 
-def _key_node(mapping: Node, key: str) -> Node:
-    return next(k for k, _ in mapping.value if k.id == "scalar" and k.value == key)
+def _pairs(mapping: Node) -> dict[str, tuple[Node, Node]]:
+    """A mapping node's key and value nodes by key; a repeated key keeps its first pair."""
+    pairs: dict[str, tuple[Node, Node]] = {}
+    for key_node, value_node in mapping.value:
+        if key_node.id == "scalar":
+            pairs.setdefault(key_node.value, (key_node, value_node))
+    return pairs
 
 
 # The YAML 1.2 core schema, for plain scalars.
@@ -300,9 +336,9 @@ def _scalar(node: Node) -> Any:
         first = value[:1]
         if first.isdigit() or first in "-+.":
             if _INT.match(value):
-                return _int(value)
+                return _int(node, value)
             if _FLOAT.match(value):
-                return _float(value)
+                return _float(node, value)
         return value
     if tag in ("!", _TAG + "str"):
         return value
@@ -311,7 +347,23 @@ def _scalar(node: Node) -> Any:
     )
 
 
-def _int(value: str) -> int:
+#: Longest number accepted, in characters. Python refuses to convert a decimal of more than
+#: 4,300 digits, and no count or share in a file needs a twentieth of this.
+MAX_NUMBER_LENGTH = 100
+
+
+def _too_long(node: Node, value: str) -> _InvalidNodeError:
+    return _InvalidNodeError(
+        node,
+        "number-too-long",
+        f"a number of {len(value):,} characters; numbers are at most "
+        f"{MAX_NUMBER_LENGTH} characters long",
+    )
+
+
+def _int(node: Node, value: str) -> int:
+    if len(value) > MAX_NUMBER_LENGTH:
+        raise _too_long(node, value)
     if value.startswith("0x"):
         return int(value[2:], 16)
     if value.startswith("0o"):
@@ -319,7 +371,9 @@ def _int(value: str) -> int:
     return int(value, 10)
 
 
-def _float(value: str) -> float:
+def _float(node: Node, value: str) -> float:
+    if len(value) > MAX_NUMBER_LENGTH:
+        raise _too_long(node, value)
     lowered = value.lower()
     if lowered.lstrip("+-") == ".inf":
         return -math.inf if lowered.startswith("-") else math.inf
@@ -328,15 +382,81 @@ def _float(value: str) -> float:
     return float(value)
 
 
-def locate(root: Node, loc: Loc, *, at_key: bool = False) -> tuple[int, int]:
-    """The 1-based line and column of ``loc`` in the tree, or of the deepest part that exists."""
+#: Characters no value or key may hold, whether written raw or as an escape: controls (tab
+#: too), DEL, bidirectional embeddings, overrides and isolates (they can make text read
+#: differently from what it says), lone surrogates and non-characters.
+_CONTROL = re.compile(
+    "[\x00-\x09\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\u202a-\u202e\u2066-\u2069"
+    "\ud800-\udfff\ufffe\uffff]"
+)
+#: Line breaks: none in a one-line field, only a plain line feed in a multi-line one.
+_LINE_BREAK = re.compile("[\n\r\x85\u2028\u2029]")
+_OTHER_BREAK = re.compile("[\r\x85\u2028\u2029]")
+_BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def text_problems(data: Any, multiline: Callable[[Loc], bool]) -> Iterator[Problem]:
+    """Control characters in any key or text value, and line breaks outside the fields
+    ``multiline`` allows them in: each a problem at its key or value."""
+    stack: list[tuple[Loc, Any]] = [((), data)]
+    while stack:
+        loc, value = stack.pop()
+        if isinstance(value, str):
+            yield from _text_problem(loc, value, multiline(loc), at_key=False)
+        elif isinstance(value, dict):
+            for key, item in reversed(value.items()):
+                yield from _text_problem((*loc, key), key, False, at_key=True)
+                stack.append(((*loc, key), item))
+        elif isinstance(value, list):
+            stack.extend(((*loc, index), item) for index, item in reversed(list(enumerate(value))))
+
+
+def _text_problem(loc: Loc, text: str, multiline: bool, *, at_key: bool) -> Iterator[Problem]:
+    control = _CONTROL.search(text)
+    brk = (_OTHER_BREAK if multiline else _LINE_BREAK).search(text)
+    if control is None and brk is None:
+        return
+    what = f"key '{text}'" if at_key else _what(loc)
+    if control is not None:
+        char = control.group()
+        kind = "bidirectional control" if char in _BIDI else "control character"
+        yield Problem(
+            loc, "control-character",
+            f"{what} holds the {kind} U+{ord(char):04X}; remove it", at_key=at_key,
+        )
+    elif brk is not None:
+        char = brk.group()
+        if multiline:
+            message = f"{what} breaks a line with U+{ord(char):04X}; use a plain line break"
+        else:
+            message = f"{what} must be one line; remove the line break (U+{ord(char):04X})"
+        yield Problem(loc, "line-break", message, at_key=at_key)
+
+
+def _what(loc: Loc) -> str:
+    if len(loc) > 1 and isinstance(loc[-1], int):
+        return f"'{loc[-2]}' item {loc[-1] + 1}"
+    return f"'{loc[-1]}'" if loc else "the file"
+
+
+def locate(
+    root: Node, loc: Loc, *, at_key: bool = False, index: _Index | None = None
+) -> tuple[int, int]:
+    """The 1-based line and column of ``loc`` in the tree, or of the deepest part that exists.
+
+    ``index`` keeps each mapping's pairs by key between calls, so locating many problems in
+    one file costs the depth of each, not the size of the mappings on the way.
+    """
+    if index is None:
+        index = {}
     node = root
     for depth, part in enumerate(loc):
         last = depth == len(loc) - 1
         if node.id == "mapping" and isinstance(part, str):
-            pair = next(
-                ((k, v) for k, v in node.value if k.id == "scalar" and k.value == part), None
-            )
+            pairs = index.get(id(node))
+            if pairs is None:
+                pairs = index[id(node)] = _pairs(node)
+            pair = pairs.get(part)
             if pair is None:
                 return _position(node)
             key_node, value_node = pair

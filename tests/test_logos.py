@@ -245,9 +245,12 @@ def test_a_symlink_inside_partners_is_refused(partner_folder: MakeFolder) -> Non
 def test_a_fifo_named_svg_is_refused_without_blocking(partner_folder: MakeFolder) -> None:
     folder = _folder(partner_folder, "fifo")
     os.mkfifo(folder / "fifo.svg")
+    # The folder scan names the pipe itself; the partner file's reference is located too.
     assert [d.format() for d in load_folder(folder).diagnostics] == [
+        "partners/fifo.svg:1:1: error: a named pipe, not a file: nothing in it is read; "
+        "remove it [special-file]",
         "partners/fifo.yml:8:7: error: logo 'fifo.svg' is not a regular file (a folder, a FIFO"
-        " or a device) [logo-special-file]"
+        " or a device) [logo-special-file]",
     ]
 
 
@@ -255,8 +258,10 @@ def test_a_folder_named_svg_is_refused(partner_folder: MakeFolder) -> None:
     folder = _folder(partner_folder, "dir")
     (folder / "dir.svg").mkdir()
     assert [d.format() for d in load_folder(folder).diagnostics] == [
+        "partners/dir.svg:1:1: error: a folder inside the partners folder: nothing in it is "
+        "read; partner files and logos sit directly in the partners folder [subfolder]",
         "partners/dir.yml:8:7: error: logo 'dir.svg' is not a regular file (a folder, a FIFO"
-        " or a device) [logo-special-file]"
+        " or a device) [logo-special-file]",
     ]
 
 

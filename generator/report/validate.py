@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from typing import Literal
 from xml.etree import ElementTree as ET
 
-from generator.diagnostics import Diagnostic
+from generator.diagnostics import Diagnostic, printable
 
 Format = Literal["text", "json", "codequality", "junit"]
 FORMATS: tuple[Format, ...] = ("text", "json", "codequality", "junit")
@@ -87,10 +87,14 @@ def _codequality(diagnostics: list[Diagnostic]) -> str:
 
 
 def _junit(diagnostics: list[Diagnostic], files: Sequence[str]) -> str:
-    by_file: dict[str, list[Diagnostic]] = {path: [] for path in files}
+    # Diagnostics escape unsafe characters themselves; file names are escaped here, so the
+    # XML is well-formed whatever a file is called.
+    by_file: dict[str, list[Diagnostic]] = {printable(path): [] for path in files}
     for d in diagnostics:
         by_file.setdefault(d.path, []).append(d)
-    failures = sum(1 for found in by_file.values() if found)
+    failures = sum(
+        1 for found in by_file.values() if any(d.severity == "error" for d in found)
+    )
     suite = ET.Element(
         "testsuite",
         {
@@ -106,16 +110,20 @@ def _junit(diagnostics: list[Diagnostic], files: Sequence[str]) -> str:
             suite, "testcase", {"classname": "validate", "name": path, "file": path}
         )
         found = by_file[path]
-        if found:
+        errors = [d for d in found if d.severity == "error"]
+        if errors:
             failure = ET.SubElement(
                 case,
                 "failure",
                 {
-                    "message": f"{len(found)} problem{'s' if len(found) != 1 else ''}",
-                    "type": found[0].code,
+                    "message": f"{len(errors)} problem{'s' if len(errors) != 1 else ''}",
+                    "type": errors[0].code,
                 },
             )
-            failure.text = "\n".join(d.format() for d in found)
+            failure.text = "\n".join(d.format() for d in errors)
+        warnings = [d for d in found if d.severity != "error"]
+        if warnings:  # a warning does not fail the case, but stays in the report
+            ET.SubElement(case, "system-out").text = "\n".join(d.format() for d in warnings)
     root = ET.Element("testsuites", {"name": "partner-locator validate"})
     root.append(suite)
     ET.indent(root)
