@@ -110,7 +110,7 @@ def badge_svg(entry: CatalogEntry, program: Program, as_of: date) -> bytes:
     """The badge image of one partner on the as-of day, as SVG bytes."""
     inner = WIDTH - 2 * PAD
     lines = [
-        _Line(PAD + 13, fit(entry.name, 14, inner), 14, TEXT, 700),
+        _Line(PAD + 13, fit(entry.name, 13.5, inner), 13.5, TEXT, 700),
         _Line(PAD + 31, fit(program.name, 11.5, inner), 11.5, PROGRAM_TEXT, 600),
     ]
     chips: list[tuple[float, HeldBadge]] = []
