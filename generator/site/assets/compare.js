@@ -420,6 +420,12 @@
       return wrap;
     }
 
+    function hint(count) {
+      // Shown on narrow screens only (compare.css), where the table scrolls sideways.
+      return element("p", "pl-compare__hint",
+        count > 1 ? "Scroll the table sideways to see every partner." : "");
+    }
+
     async function show(focusAfter) {
       const token = ++sequence;
       const { slugs, extra, ignored } = chosenSlugs(location.search, most);
@@ -446,7 +452,7 @@
       else message = `Comparing ${records.length} partners: ${listText(records.map((r) => r.name))}`;
       if (!message.endsWith(".")) message += ".";
       status.textContent = [message, ...notes].join(" ");
-      view.replaceChildren(...(records.length ? [table(records)] : []));
+      view.replaceChildren(...(records.length ? [hint(records.length), table(records)] : []));
       root.removeAttribute("aria-busy");
       root.dataset.plReady = "true";
       // The locator's tray follows the comparison the visitor is looking at.
