@@ -32,11 +32,13 @@ def settled(page: Any) -> None:
 
 def compared(page: Any) -> list[str]:
     page.wait_for_selector("[data-pl-compare][data-pl-ready]")
-    return page.locator(".pl-compare__table thead .pl-compare__name").all_inner_texts()
+    names: list[str] = page.locator(".pl-compare__table thead .pl-compare__name").all_inner_texts()
+    return names
 
 
 def row(page: Any, key: str) -> list[str]:
-    return page.locator(f".pl-compare__table tr[data-row={key}] td").all_inner_texts()
+    cells: list[str] = page.locator(f".pl-compare__table tr[data-row={key}] td").all_inner_texts()
+    return cells
 
 
 def test_choose_three_from_the_locator_and_compare_them(page: Any, browser_site: Served,
