@@ -148,7 +148,7 @@ def _title(event: ProgramEvent) -> str:
     if event.badge is None:
         return f"{name} joined the program"
     if event.kind == "award":
-        return f"{name} awarded the {event.badge.name} badge"
+        return f"{name} earned the {event.badge.name} badge"
     return f"{name} kept the {event.badge.name} badge at its yearly review"
 
 

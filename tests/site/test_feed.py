@@ -142,7 +142,7 @@ def test_partner_names_are_text_never_markup(catalog: Catalog) -> None:
     assert parsed.bozo == 0
     assert [e.title for e in parsed.entries] == [
         f"{hostile.name} joined the program" if e.kind == "joined"
-        else f"{hostile.name} awarded the Professional Services Partner badge"
+        else f"{hostile.name} earned the Professional Services Partner badge"
         if e.kind == "award"
         else f"{hostile.name} kept the Professional Services Partner badge at its yearly review"
         for e in every
