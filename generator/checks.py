@@ -52,6 +52,10 @@ def did_you_mean(value: str, choices: Iterable[str]) -> str:
     return f"; did you mean '{close[0]}'?" if close else ""
 
 
+#: Slugs whose address (``/partners/<slug>/``) belongs to a page of the site itself.
+RESERVED_SLUGS = {"compare": "compare page, /partners/compare/"}
+
+
 def check_slug(slug: str) -> str | None:
     """Why a file stem is not a valid slug, or None."""
     if not 2 <= len(slug) <= 64:
@@ -61,6 +65,8 @@ def check_slug(slug: str) -> str | None:
             f"slug '{slug}' may only use lowercase letters, digits and single hyphens "
             "between them; rename the file"
         )
+    if slug in RESERVED_SLUGS:
+        return f"slug '{slug}' is taken by the site's {RESERVED_SLUGS[slug]}; rename the file"
     return None
 
 

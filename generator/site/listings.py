@@ -26,6 +26,7 @@ from generator.site.common import (
     profile_src,
     render,
 )
+from generator.site.feed import feed_link
 from generator.site.locator_index import LocatorIndex
 from generator.site.urls import UrlStyle
 
@@ -160,7 +161,8 @@ def locator_page(catalog: Catalog, results: Sequence[FacetResult], *,
         browse=_browse_context(groups, LOCATOR, urls),
         labels_json=json.dumps(labels, ensure_ascii=False, separators=(",", ":")),
     )
-    return PlannedPage(LOCATOR, "locator", "Find a partner", body, LOCATOR_HEAD,
+    head = LOCATOR_HEAD + feed_link(urls, LOCATOR, program.name)
+    return PlannedPage(LOCATOR, "locator", "Find a partner", body, head,
                        description="Search the program's partners by name, badge, tier, "
                                    "service, region, country, language and industry.")
 

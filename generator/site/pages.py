@@ -14,7 +14,10 @@ from pathlib import Path
 
 from generator.catalog import Catalog
 from generator.facets import compute_facets, facet_registry
+from generator.site.badge_image import badge_files
 from generator.site.common import API_FILE, DataFile, PlannedPage, SiteOptions, SitePlan, logo_path
+from generator.site.compare import compare_files, compare_page
+from generator.site.feed import feed_file
 from generator.site.listings import browse_lists, directory_pages, locator_page
 from generator.site.locator_index import build_locator_index
 from generator.site.opendata import api_bytes
@@ -42,8 +45,11 @@ def plan_site(catalog: Catalog, partners_dir: Path, options: SiteOptions,
     ]
     pages.extend(profiles)
     pages.extend(directory_pages(catalog, groups, urls, options))
-    files = [DataFile(API_FILE, api_bytes(catalog, urls))]
+    pages.append(compare_page(catalog, urls))
+    files = [DataFile(API_FILE, api_bytes(catalog, urls)), feed_file(catalog, urls, site_url)]
     files.extend(DataFile(path, content) for path, content in index.files.items())
+    files.extend(badge_files(catalog.entries, program, catalog.as_of))
+    files.extend(compare_files(catalog))
     for entry in catalog.entries:
         if entry.partner.logo is not None and (target := logo_path(entry)) is not None:
             # The loader's rewritten bytes: the file is not read again after its check.

@@ -52,6 +52,8 @@ THEME_DIR = HERE / "theme"
 ASSETS = {
     "assets/partner-locator/locator.js": HERE / "assets" / "locator.js",
     "assets/partner-locator/locator.css": HERE / "assets" / "locator.css",
+    "assets/partner-locator/compare.js": HERE / "assets" / "compare.js",
+    "assets/partner-locator/compare.css": HERE / "assets" / "compare.css",
 }
 #: Front matter of generated pages, by kind: the theme template, out of Material's search.
 META: dict[str, dict[str, Any]] = {
@@ -61,6 +63,8 @@ META: dict[str, dict[str, Any]] = {
                 "hide": ["toc"]},
     "directory": {"template": "partner-locator.html", "search": {"exclude": True},
                   "hide": ["toc"]},
+    "compare": {"template": "partner-locator.html", "search": {"exclude": True},
+                "hide": ["navigation", "toc"]},
 }
 #: Generated pages that stay MkDocs pages, because hand-written pages link to them.
 LINKED_PAGES = frozenset({LOCATOR, DIRECTORY})

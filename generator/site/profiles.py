@@ -9,6 +9,7 @@ from markupsafe import Markup
 from generator.catalog import CatalogEntry
 from generator.facets import language_name
 from generator.model import Program
+from generator.site.badge_image import embed_context
 from generator.site.common import (
     LOCATOR,
     PlannedPage,
@@ -69,6 +70,8 @@ def profile_page(entry: CatalogEntry, program: Program, *, urls: UrlStyle,
         "industries": ", ".join(industries[i] for i in partner.industries),
         "email": partner.contact.email if partner.contact else None,
         "phone": partner.contact.phone if partner.contact else None,
+        "embed": embed_context(entry, program, src=src, urls=urls, site_url=site_url,
+                               badges_url=badge_page),
     }
     body = render("profile.html", **context)
     head = Markup('<script type="application/ld+json">{}</script>').format(

@@ -28,7 +28,8 @@ from generator.diagnostics import CODES, UNSAFE_CHARACTERS
 from generator.load import LoadResult, load_folder
 from generator.report.badges import evaluate_all, render_badges
 from generator.report.validate import FORMATS, render_validation
-from generator.site.pages import SiteOptions, plan_site
+from generator.site.common import SiteOptions
+from generator.site.pages import plan_site
 from tests.conftest import PROGRAM
 
 CORPUS = Path(__file__).resolve().parent / "corpus"

@@ -338,7 +338,8 @@
     const indexUrl = new URL(root.dataset.index, location.href).href;
     const profilePattern = root.dataset.profile;
     const logoPattern = root.dataset.logo;
-    const boxes = [...form.querySelectorAll("input[type=checkbox]")];
+    // Facet values only: other scripts may add checkboxes to the cards (compare.js).
+    const boxes = [...form.querySelectorAll("[data-facet] input[type=checkbox]")];
     // Labels of facet values come from the page itself; search matches their words too.
     const labels = {};
     const labelWords = [];
