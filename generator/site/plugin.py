@@ -52,6 +52,7 @@ THEME_DIR = HERE / "theme"
 ASSETS = {
     "assets/partner-locator/locator.js": HERE / "assets" / "locator.js",
     "assets/partner-locator/locator.css": HERE / "assets" / "locator.css",
+    "assets/partner-locator/header-search.js": HERE / "assets" / "header-search.js",
 }
 #: Front matter of generated pages, by kind: the theme template, out of Material's search.
 META: dict[str, dict[str, Any]] = {
