@@ -183,7 +183,8 @@
     const link = element("a", "md-search-result__link");
     link.href = href;
     link.tabIndex = -1;
-    const article = element("article", "md-search-result__article md-typeset");
+    // A div, not an article as Material has: the link takes its name from its text.
+    const article = element("div", "md-search-result__article md-typeset");
     article.dataset.mdScore = String(score);
     article.append(title);
     if (text) article.append(text);
