@@ -27,7 +27,7 @@ from generator.site.common import (
     render,
 )
 from generator.site.feed import feed_link
-from generator.site.locator_index import LocatorIndex
+from generator.site.locator_index import LocatorIndex, snippet
 from generator.site.urls import UrlStyle
 
 LETTERS = (*"abcdefghijklmnopqrstuvwxyz", "0-9")
@@ -37,9 +37,11 @@ LETTERS = (*"abcdefghijklmnopqrstuvwxyz", "0-9")
 
 #: Material's search opens itself when the address has ``?q=``, the locator's own parameter.
 #: On the locator page the parameter is moved aside before Material starts, and the locator's
-#: script puts it back.
+#: script puts it back. The ``pl-js`` class shows the controls that need the script before
+#: the first paint (without a script they stay hidden, and plain links stand in).
 LOCATOR_HEAD = Markup(
-    "<script>(function(){var u=new URL(location.href);if(u.searchParams.has('q')){"
+    "<script>document.documentElement.classList.add('pl-js');"
+    "(function(){var u=new URL(location.href);if(u.searchParams.has('q')){"
     "window.__plSearch=u.search;u.searchParams.delete('q');"
     "history.replaceState(history.state,'',u.href);}})();</script>"
 )
@@ -47,6 +49,13 @@ LOCATOR_HEAD = Markup(
 
 #: What a card says of a partner outside every tier.
 NO_TIER = "No current tier"
+#: The handbook page that explains the badges, linked from the badge filter.
+BADGES_PAGE = "handbook/badges.md"
+
+
+def tier_text(name: str) -> str:
+    """A tier's name as a card reads it: "Select tier" (``tierText`` in locator.js)."""
+    return name if name.lower().endswith("tier") else f"{name} tier"
 
 
 def card_context(entry: CatalogEntry, program: Program, from_src: str,
@@ -58,7 +67,7 @@ def card_context(entry: CatalogEntry, program: Program, from_src: str,
     others = len(entry.offices) - 1
     if others:
         place += f" and {plural(others, 'more office')}"
-    tier = entry.tier.name if entry.tier is not None else NO_TIER
+    tier = tier_text(entry.tier.name) if entry.tier is not None else NO_TIER
     services = {s.id: s.name for s in program.services}
     return {
         "url": urls.link(from_src, profile_src(entry.slug)),
@@ -71,6 +80,7 @@ def card_context(entry: CatalogEntry, program: Program, from_src: str,
         ],
         "meta": f"{tier} · {place}",
         "services": ", ".join(services[s] for s in entry.partner.services),
+        "summary": snippet(entry.partner.summary),
     }
 
 
@@ -155,6 +165,8 @@ def locator_page(catalog: Catalog, results: Sequence[FacetResult], *,
         as_of_text=day_text(catalog.as_of),
         facets=results,
         status_text=_status_text(len(first), total),
+        has_more=len(first) < total,
+        badges_url=urls.link(LOCATOR, BADGES_PAGE),
         cards=[card_context(e, program, LOCATOR, urls) for e in first],
         more_url=urls.link(LOCATOR, DIRECTORY),
         more_text=f"Find all {plural(total, 'partner')} in the directory, by letter or topic",

@@ -9,6 +9,9 @@ every file refers to them by that number:
   (for "most recently awarded"), the card chunk files and the term shard files.
 - ``cards-<hash>.json``: what a result card shows, for ``CARDS_PER_CHUNK`` partners in a row;
   fetched only for partners on screen.
+- ``names.json``, under a fixed name: the card chunk and term shard files and the stop words,
+  without the facet sets, for the header search of every page (which cannot know the hashed
+  name of the index).
 - ``terms-<hash>.txt``: an inverted index of the words of names, summaries and cities, split
   by the words' first letters; fetched only for the letters a visitor types. One line a word:
   ``word<TAB>partners by name<TAB>partners by other text``, each a comma-separated list of
@@ -44,6 +47,10 @@ SHARD_LIMIT = 24_000
 SHARD_MAX_PREFIX = 3
 #: Words longer than this are not indexed (they are never typed).
 MAX_TOKEN = 40
+#: A card's summary line is the partner's summary cut to about this many characters.
+SNIPPET_LENGTH = 120
+#: The fixed-name file the header search starts from.
+NAMES_PATH = DATA_DIR + "names.json"
 #: Words too common to mean anything on their own; not indexed outside names, and ignored in
 #: a query unless they are the word being typed.
 STOP_WORDS = frozenset((
@@ -75,6 +82,16 @@ def fold(text: str) -> str:
 def tokens(text: str) -> list[str]:
     """The searchable words of a text, folded, in order (letters and digits only)."""
     return [t for t in _TOKEN.findall(fold(text)) if len(t) <= MAX_TOKEN]
+
+
+def snippet(text: str, limit: int = SNIPPET_LENGTH) -> str:
+    """``text`` on one line, cut at a word boundary to at most ``limit`` characters and "…"."""
+    line = " ".join(text.split())
+    if len(line) <= limit:
+        return line
+    head = line[: limit + 1]
+    cut = head.rsplit(" ", 1)[0] if " " in head else line[:limit]
+    return cut.rstrip(" ,;:.-\u2013\u2014") + "\u2026"
 
 
 def base36(number: int) -> str:
@@ -124,7 +141,7 @@ class LocatorIndex:
 
 def card_record(entry: CatalogEntry, countries: Mapping[str, int],
                 services: Mapping[str, int]) -> list[Any]:
-    """``[name, slug, logo suffix, city, headquarters country, more offices, services]``.
+    """``[name, slug, logo suffix, city, headquarters country, more offices, services, summary]``.
 
     Badges and tier are read from the facet bitsets; codes index the facets' value lists.
     """
@@ -138,6 +155,7 @@ def card_record(entry: CatalogEntry, countries: Mapping[str, int],
         countries[hq.country],
         len(entry.offices) - 1,
         [services[s] for s in entry.partner.services],
+        snippet(entry.partner.summary),
     ]
 
 
@@ -228,4 +246,12 @@ def build_locator_index(catalog: Catalog, facets: Sequence[Facet],
     })
     index_path = DATA_DIR + _named("index", index, ".json")
     files[index_path] = index
+    # Paths relative to names.json, which sits beside the files it names.
+    files[NAMES_PATH] = _json({
+        "version": FORMAT_VERSION,
+        "count": count,
+        "cards": {"size": CARDS_PER_CHUNK, "files": chunks},
+        "terms": terms,
+        "stop": sorted(STOP_WORDS),
+    })
     return LocatorIndex(index_path, dict(sorted(files.items())))

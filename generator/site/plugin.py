@@ -54,6 +54,7 @@ ASSETS = {
     "assets/partner-locator/locator.css": HERE / "assets" / "locator.css",
     "assets/partner-locator/compare.js": HERE / "assets" / "compare.js",
     "assets/partner-locator/compare.css": HERE / "assets" / "compare.css",
+    "assets/partner-locator/header-search.js": HERE / "assets" / "header-search.js",
 }
 #: Front matter of generated pages, by kind: the theme template, out of Material's search.
 META: dict[str, dict[str, Any]] = {

@@ -339,3 +339,313 @@ def test_results_count_lives_in_a_status_region(page: Any, browser_site: Served)
     page.goto(browser_site.url + "partners/")
     status = page.locator("[role=status]")
     assert status.count() == 1
+
+
+# --- phone first, the filter disclosure, chips -----------------------------------------------
+
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.fixture
+def phone(browser: Any) -> Any:
+    """A page at phone size; any script error fails the test."""
+    context = browser.new_context(viewport=PHONE, has_touch=True, is_mobile=True)
+    tab = context.new_page()
+    errors: list[str] = []
+    tab.on("pageerror", lambda error: errors.append(str(error)))
+    yield tab
+    context.close()
+    assert errors == []
+
+
+def box(page: Any, selector: str) -> dict[str, float]:
+    found = page.locator(selector).first.bounding_box()
+    assert found is not None, selector
+    return dict(found)
+
+
+def test_on_a_phone_search_count_and_first_results_are_on_the_first_screen(
+        phone: Any, browser_site: Served) -> None:
+    phone.goto(browser_site.url + "partners/")
+    phone.wait_for_function("() => document.querySelector('[data-pl-locator]').dataset.plReady")
+    for selector in ("#pl-q", "[data-pl-status]", "[data-pl-toggle]", ".pl-card"):
+        assert phone.locator(selector).first.is_visible(), selector
+    assert box(phone, "#pl-q")["y"] + box(phone, "#pl-q")["height"] < PHONE["height"]
+    assert box(phone, "[data-pl-status]")["y"] < PHONE["height"]
+    assert box(phone, ".pl-card")["y"] < PHONE["height"]
+    # Filters are folded away; the button says how to open them.
+    toggle = phone.locator("[data-pl-toggle]")
+    assert toggle.get_attribute("aria-expanded") == "false"
+    assert phone.locator("#pl-facets").is_hidden()
+    # Typing changes what the first screen shows.
+    phone.locator("#pl-q").fill("Elbe")
+    expect_status(phone, 1)
+    assert box(phone, ".pl-card")["y"] < PHONE["height"]
+    assert phone.locator(".pl-card__name").all_inner_texts() == ["Elbe DevOps GmbH"]
+
+
+def test_wide_screens_open_the_filters_beside_the_results(page: Any,
+                                                          browser_site: Served) -> None:
+    page.goto(browser_site.url + "partners/")
+    page.wait_for_function("() => document.querySelector('[data-pl-locator]').dataset.plReady")
+    assert page.locator("[data-pl-toggle]").get_attribute("aria-expanded") == "true"
+    facets, results = box(page, "#pl-facets"), box(page, ".pl-results")
+    assert facets["x"] + facets["width"] <= results["x"]
+    assert abs(facets["y"] - results["y"]) < 2
+    page.locator("[data-pl-toggle]").click()
+    assert page.locator("#pl-facets").is_hidden()
+    # Folded away, the results take the whole width.
+    assert box(page, ".pl-results")["x"] < facets["x"] + 5
+
+
+def test_the_filters_button_works_from_the_keyboard(phone: Any, browser_site: Served) -> None:
+    phone.goto(browser_site.url + "partners/")
+    phone.wait_for_function("() => document.querySelector('[data-pl-locator]').dataset.plReady")
+    toggle = phone.locator("[data-pl-toggle]")
+    assert toggle.evaluate("b => b.tagName") == "BUTTON"
+    assert toggle.get_attribute("aria-controls") == "pl-facets"
+    phone.locator("#pl-q").focus()
+    phone.keyboard.press("Tab")
+    assert phone.evaluate("() => document.activeElement.dataset.plToggle") == ""
+    phone.keyboard.press("Enter")
+    assert toggle.get_attribute("aria-expanded") == "true"
+    assert phone.locator("#pl-facets").is_visible()
+    # Next in order: the sort menu, then the filters just opened.
+    phone.keyboard.press("Tab")
+    assert phone.evaluate("() => document.activeElement.id") == "pl-sort"
+    phone.keyboard.press("Tab")
+    assert phone.evaluate("() => document.activeElement.textContent") == "What the badges mean"
+    phone.keyboard.press("Tab")
+    assert phone.evaluate("() => [document.activeElement.name, document.activeElement.value]") \
+        == ["badge", "psp"]
+    phone.keyboard.press("Space")
+    expect_status_any(phone)
+    assert ("badge", "psp") in query(phone)
+    from playwright.sync_api import expect
+
+    expect(toggle).to_have_text("Filters (1)")
+    toggle.focus()
+    phone.keyboard.press("Space")
+    assert toggle.get_attribute("aria-expanded") == "false"
+    assert phone.locator("#pl-facets").is_hidden()
+
+
+def test_chips_show_the_active_filters_and_remove_them(phone: Any, browser_site: Served,
+                                                       catalog: Catalog) -> None:
+    from playwright.sync_api import expect
+
+    facets = facet_registry(catalog.program)
+    phone.goto(browser_site.url + "partners/?service=migration&region=emea&q=devops")
+    toggle = phone.locator("[data-pl-toggle]")
+    expect(toggle).to_have_text("Filters (2)")
+    chips = phone.locator("[data-pl-chips] button")
+    expect(chips).to_have_count(2)
+    assert chips.all_inner_texts() == [
+        "Service: Migration \u00d7", "Region: Europe, Middle East and Africa \u00d7"]
+    # The chips sit above the results, on the first screen, with the filters folded away.
+    assert box(phone, "[data-pl-chips]")["y"] < box(phone, ".pl-card")["y"] < PHONE["height"]
+    chips.first.click()
+    matched = text_matches(catalog, "devops")
+    expected = filter_entries(facets, matched, {"region": ["emea"]})
+    expect_status(phone, len(expected))
+    expect(phone.locator("[data-pl-status]")).to_have_text(
+        re.compile(r"^Removed filter Service: Migration\. "))
+    assert query(phone) == [("q", "devops"), ("region", "emea")]
+    assert not phone.locator("input[name=service][value=migration]").is_checked()
+    expect(toggle).to_have_text("Filters (1)")
+    # Focus moves to the chip that is left, then to the Filters button.
+    assert phone.evaluate("() => document.activeElement.getAttribute('aria-label')") == \
+        "Remove filter Region: Europe, Middle East and Africa"
+    phone.keyboard.press("Enter")
+    expect(chips).to_have_count(0)
+    assert query(phone) == [("q", "devops")]
+    assert phone.evaluate("() => document.activeElement.dataset.plToggle") == ""
+    expect(toggle).to_have_text("Filters")
+    phone.go_back()
+    expect(chips).to_have_count(1)
+
+
+def test_show_more_works_from_the_first_load(page: Any, browser_site: Served,
+                                             catalog: Catalog) -> None:
+    from playwright.sync_api import expect
+
+    page.goto(browser_site.url + "partners/")
+    more = page.get_by_role("button", name="Show more partners")
+    expect(more).to_be_visible()
+    more.click()
+    expect(page.locator(".pl-card")).to_have_count(min(48, len(catalog.entries)))
+    assert page.locator(".pl-card__name").all_inner_texts() == [
+        e.name for e in catalog.entries][:48]
+    assert query(page) == []
+    if len(catalog.entries) <= 48:
+        expect(more).to_be_hidden()
+        expect_status(page, len(catalog.entries))
+
+
+def test_matched_words_are_marked_as_text(page: Any, browser_site: Served,
+                                          catalog: Catalog) -> None:
+    page.goto(browser_site.url + "partners/")
+    page.locator("#pl-q").press_sequentially("Elbe", delay=20)
+    expect_status(page, 1)
+    name = page.locator(".pl-card__name a")
+    assert name.inner_text() == "Elbe DevOps GmbH"
+    assert name.locator("mark").all_inner_texts() == ["Elbe"]
+    # The typed start of a word is marked, not the whole word.
+    page.fill("#pl-q", "hamb")
+    expect_status_any(page)
+    marks = page.locator(".pl-card").filter(has_text="Elbe DevOps").locator("mark")
+    assert "Hamb" in marks.all_inner_texts()
+    # Partner text stays text, whatever it holds, and is marked all the same.
+    hostile = next(e for e in catalog.entries if e.slug == HOSTILE_SLUG)
+    page.fill("#pl-q", "quoted bold")
+    expect_status_any(page)
+    card = page.locator(".pl-card").filter(has_text="Quoted")
+    assert card.locator(".pl-card__name").inner_text() == hostile.name
+    assert card.locator("mark").all_inner_texts() == ["Bold", "Quoted"]
+    assert card.locator("script, b, img, em").count() == 0
+    assert card.locator(".pl-card__summary").inner_text().startswith("<img src=x")
+
+
+def test_cards_say_why_a_partner_fits_and_name_the_tier(page: Any, browser_site: Served,
+                                                        catalog: Catalog) -> None:
+    page.goto(browser_site.url + "partners/?q=elbe")
+    expect_status(page, 1)
+    card = page.locator(".pl-card").first
+    assert card.locator(".pl-card__meta").inner_text() == (
+        "Select tier \u00b7 Hamburg, Germany and 3 more offices")
+    summary = card.locator(".pl-card__summary").inner_text()
+    assert summary.startswith("Hamburg-based consultancy for industrial and telecom")
+    # One line of the card, clamped to two on narrow screens, never the whole text.
+    assert len(summary) <= 121
+    page.goto(browser_site.url + "partners/")
+    for meta in page.locator(".pl-card__meta").all_inner_texts():
+        assert re.match(r"^(Open tier|Select tier|Distribution tier|No current tier) \u00b7 ",
+                        meta), meta
+
+
+def test_the_sort_menu_says_best_match_only_for_a_search(page: Any,
+                                                          browser_site: Served) -> None:
+    page.goto(browser_site.url + "partners/")
+    page.wait_for_function("() => document.querySelector('[data-pl-locator]').dataset.plReady")
+    sort = page.locator("#pl-sort")
+    selected = "s => s.options[s.selectedIndex].textContent"
+    assert sort.evaluate(selected) == "Name"
+    assert sort.locator("option[value='']").is_disabled()
+    page.fill("#pl-q", "cloud")
+    expect_status_any(page)
+    assert sort.evaluate(selected) == "Best match"
+    assert not sort.locator("option[value='']").is_disabled()
+    assert [k for k, _ in query(page)] == ["q"]
+    page.fill("#pl-q", "")
+    expect_status_any(page)
+    assert sort.evaluate(selected) == "Name"
+
+
+def test_the_badge_filter_explains_the_badges(page: Any, browser_site: Served) -> None:
+    page.goto(browser_site.url + "partners/")
+    page.locator("fieldset[data-facet=badge]").get_by_role(
+        "link", name="What the badges mean").click()
+    page.wait_for_url(re.compile(r"/handbook/badges/$"))
+    assert page.locator("h1").inner_text().startswith("Badges and reviews")
+
+
+# --- logos in both schemes -----------------------------------------------------------------
+
+LOGOS = """() => [...document.querySelectorAll('img.pl-card__logo')].map((img) => {
+    const style = getComputedStyle(img);
+    const box = img.getBoundingClientRect();
+    return [box.width, box.height, style.objectFit, style.backgroundColor];
+})"""
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("width", [390, 1280])
+def test_card_logos_keep_their_proportions(browser: Any, browser_site: Served, scheme: str,
+                                           width: int) -> None:
+    context = browser.new_context(viewport={"width": width, "height": 900}, color_scheme=scheme)
+    page = context.new_page()
+    page.goto(browser_site.url + "partners/")
+    # Logos load lazily: the ones on the first screen, loaded, are the ones that once stretched.
+    page.wait_for_function("() => [...document.querySelectorAll('img.pl-card__logo')]"
+                           ".slice(0, 3).every(i => i.complete && i.naturalWidth > 0)")
+    rem = page.evaluate("() => parseFloat(getComputedStyle(document.documentElement).fontSize)")
+    logos = page.evaluate(LOGOS)
+    assert len(logos) >= 10
+    for w, h, fit, background in logos:
+        assert (round(w), round(h)) == (round(2.4 * rem), round(2.4 * rem))
+        assert fit == "contain"
+        assert background == "rgb(255, 255, 255)"
+    context.close()
+
+
+# --- without JavaScript, and the way back --------------------------------------------------
+
+def test_without_javascript_only_working_controls_show(browser: Any, browser_site: Served) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(browser_site.url + "partners/")
+    for selector in ("#pl-q", "#pl-sort", "[data-pl-toggle]", "input[type=checkbox]",
+                     "[data-pl-more-button]", "[data-pl-chips]", "#pl-facets"):
+        assert page.locator(selector).first.is_hidden(), selector
+    assert page.locator("form input:visible, form select:visible, form button:visible").count() == 0
+    notice = page.locator(".pl-noscript")
+    assert notice.is_visible()
+    assert notice.inner_text().startswith("Search and filters need JavaScript.")
+    # The plain links stand in: by badge, tier, service and region, and the first partners.
+    browse = page.locator(".pl-browse")
+    for group in ("By name", "By badge", "By tier", "By service", "By region"):
+        assert browse.get_by_role("heading", name=group).is_visible()
+    notice.get_by_role("link", name="browse every partner").click()
+    assert page.url.endswith("#pl-browse-heading")
+    page.get_by_role("link", name="Professional Services Partner").click()
+    assert "/browse/badge/psp/" in page.url
+    context.close()
+
+
+def test_the_way_back_from_a_profile_keeps_the_view(page: Any, browser_site: Served) -> None:
+    page.goto(browser_site.url + "partners/?q=devops&service=migration&sort=name")
+    expect_status_any(page)
+    page.check("input[name=region][value=emea]")
+    expect_status_any(page)
+    view = urlsplit(page.url).query
+    assert view == "q=devops&sort=name&service=migration&region=emea"
+    first = page.locator(".pl-card__name a").first
+    name = first.inner_text()
+    first.click()
+    page.wait_for_url(re.compile(r"/partners/[a-z0-9-]+/$"))
+    assert page.locator("h1").inner_text() == name
+    back = page.locator("p.pl-crumbs a")
+    page.wait_for_function(
+        "q => document.querySelector('p.pl-crumbs a').href.endsWith('/partners/?' + q)", arg=view)
+    back.click()
+    page.wait_for_url(re.compile(r"/partners/\?"))
+    assert urlsplit(page.url).query == view
+    expect_status_any(page)
+    assert page.locator("input[name=region][value=emea]").is_checked()
+    assert page.locator("#pl-q").input_value() == "devops"
+    # Opened afresh (a new tab has no view to return to), the link is the plain locator.
+    fresh = page.context.browser.new_context()
+    other = fresh.new_page()
+    other.goto(page.url.split("/partners/")[0] + "/partners/elbe-devops/")
+    assert other.evaluate("() => document.querySelector('p.pl-crumbs a').href") == (
+        page.url.split("/partners/")[0] + "/partners/")
+    fresh.close()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("path", ["partners/", "partners/?service=migration&q=cloud"])
+def test_no_serious_accessibility_findings_on_a_phone(browser: Any, browser_site: Served,
+                                                      axe_source: str, path: str,
+                                                      scheme: str) -> None:
+    context = browser.new_context(viewport=PHONE, color_scheme=scheme)
+    page = context.new_page()
+    page.goto(browser_site.url + path)
+    expect_status_any(page)
+    page.locator("[data-pl-toggle]").click()
+    assert page.locator("#pl-facets").is_visible()
+    page.add_script_tag(content=axe_source)
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    bad = [f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:5]}"
+           for v in result["violations"] if v["impact"] in ("serious", "critical")]
+    assert bad == []
+    context.close()

@@ -17,12 +17,14 @@ from generator.site import locator_index
 from generator.site.locator_index import (
     CARDS_PER_CHUNK,
     DATA_DIR,
+    NAMES_PATH,
     LocatorIndex,
     base36,
     bitset,
     build_locator_index,
     fold,
     gaps,
+    snippet,
     tokens,
 )
 
@@ -110,6 +112,9 @@ def test_cards_and_award_ages_follow_the_catalog(catalog: Catalog, index: Locato
     assert isinstance(cards, dict) and cards["size"] == CARDS_PER_CHUNK
     records = [r for name in cards["files"] for r in json.loads(index.files[DATA_DIR + name])]
     assert [(r[0], r[1]) for r in records] == [(e.name, e.slug) for e in catalog.entries]
+    elbe = next(r for r in records if r[1] == "elbe-devops")
+    assert elbe[7] == ("Hamburg-based consultancy for industrial and telecom companies in the "
+                       "DACH region: platform assessments, migrations from\u2026")
     award = data["award"]
     assert isinstance(award, list)
     recent = sorted(range(len(award)), key=lambda n: (award[n] or float("inf"), n))
@@ -142,15 +147,43 @@ def test_files_are_named_by_their_bytes_and_built_the_same_twice(
     assert again == index
     for path, content in index.files.items():
         assert path.startswith(DATA_DIR)
+        if path == NAMES_PATH:
+            continue
         assert locator_index._named(path.split("/")[-1].split("-")[0], content,
                                     "." + path.rsplit(".", 1)[1]) == path.split("/")[-1]
 
 
-def test_the_script_folds_letters_as_the_build_does() -> None:
-    script = (Path(locator_index.__file__).parent / "assets" / "locator.js").read_text(
+@pytest.mark.parametrize("asset", ["locator.js", "header-search.js"])
+def test_the_script_folds_letters_as_the_build_does(asset: str) -> None:
+    script = (Path(locator_index.__file__).parent / "assets" / asset).read_text(
         encoding="utf-8")
     block = re.search(r"const PLAIN = \{(.*?)\};", script, re.S)
     assert block is not None
     pairs = re.findall(r'"\\u([0-9a-f]{4})": "([a-z]+)"', block.group(1))
     assert {chr(int(code, 16)): plain for code, plain in pairs} == {
         chr(k): v for k, v in locator_index._PLAIN_LETTERS.items()}
+
+
+def test_a_summary_snippet_is_one_line_cut_between_words() -> None:
+    assert snippet("Short  and\n plain.") == "Short and plain."
+    text = "Cloud migrations, platform assessments and training for banks across the Nordics"
+    assert snippet(text, 40) == "Cloud migrations, platform assessments\u2026"
+    assert len(snippet(text, 40)) <= 41
+    assert snippet("x" * 50, 10) == "x" * 10 + "\u2026"
+
+
+def test_the_header_search_starts_from_a_fixed_name_that_points_at_the_same_files(
+        index: LocatorIndex) -> None:
+    """The header search cannot know the hashed index name: names.json, under a fixed name,
+    names the same card chunks and term shards as the index, without the facet sets."""
+    assert NAMES_PATH == "assets/partner-locator/data/names.json"
+    names = json.loads(index.files[NAMES_PATH])
+    data = read_index(index)
+    assert names["cards"] == data["cards"]
+    assert names["terms"] == data["terms"]
+    assert names["stop"] == data["stop"]
+    assert names["count"] == data["count"]
+    assert "facets" not in names and "award" not in names
+    for name in [*names["cards"]["files"], *names["terms"].values()]:
+        assert DATA_DIR + name in index.files
+    assert len(index.files[NAMES_PATH]) < len(index.files[index.index_path])

@@ -17,12 +17,18 @@
 (() => {
   "use strict";
 
+  // Controls that need this script are hidden until it runs (locator.css); the locator
+  // page's head sets the same class before the first paint.
+  document.documentElement.classList.add("pl-js");
+
   const FACETS = ["badge", "tier", "service", "region", "country", "language", "industry"];
   const SORTS = ["name", "recent"];
   const MAX_TERMS = 8;
   // Weights of a query word's best match in a partner; results sort by their sum.
   const WEIGHT = { nameExact: 12, namePrefix: 8, label: 4, otherExact: 2, otherPrefix: 1 };
   const indexes = new Map();
+  // The last view of the locator, for the way back from a profile.
+  const RETURN_KEY = "partner-locator:view";
 
   // --- sets of partners: bitsets over partner numbers (name order) -------------------------
 
@@ -325,14 +331,85 @@
     return node;
   }
 
+  // As tier_text() in listings.py: "Select" reads "Select tier".
+  function tierText(name) { return /tier$/i.test(name) ? name : `${name} tier`; }
+
+  // The length of the start of `word` that folds to `length` letters or more.
+  function foldedPrefix(word, length) {
+    let folded = 0;
+    let end = 0;
+    for (const char of word) {
+      if (folded >= length) break;
+      folded += fold(char).length;
+      end += char.length;
+    }
+    return end;
+  }
+
+  // `text` into `parent` as text nodes, with the starts of words that a query word starts
+  // in <mark>. Never parsed as HTML: partner text stays text.
+  function appendMarked(parent, text, terms) {
+    if (!terms.length) {
+      parent.append(text);
+      return parent;
+    }
+    let at = 0;
+    for (const match of text.matchAll(/[\p{L}\p{N}]+/gu)) {
+      const word = match[0];
+      const folded = fold(word);
+      let longest = 0;
+      for (const term of terms) {
+        if (term.length > longest && folded.startsWith(term)) longest = term.length;
+      }
+      if (!longest) continue;
+      const end = match.index + foldedPrefix(word, longest);
+      if (match.index > at) parent.append(text.slice(at, match.index));
+      parent.append(element("mark", "", text.slice(match.index, end)));
+      at = end;
+    }
+    if (at < text.length) parent.append(text.slice(at));
+    return parent;
+  }
+
+  function saveView(search) {
+    try {
+      sessionStorage.setItem(RETURN_KEY, JSON.stringify({ path: location.pathname, search }));
+    } catch (error) {
+      // Storage may be off; the way back then simply opens the locator afresh.
+    }
+  }
+
+  // On a profile: the "Find a partner" link returns to the view the visitor came from.
+  function restoreWayBack() {
+    const link = document.querySelector(".pl-crumbs a[href]");
+    if (!link) return;
+    let saved = null;
+    try {
+      saved = JSON.parse(sessionStorage.getItem(RETURN_KEY) || "null");
+    } catch (error) {
+      return;
+    }
+    if (!saved || typeof saved.search !== "string" || !saved.search.startsWith("?")) return;
+    const target = new URL(link.href);
+    if (target.pathname !== saved.path) return;
+    target.search = saved.search;
+    link.href = target.href;
+  }
+
   function mount(root) {
     const form = root.querySelector("[data-pl-form]");
     const input = form.querySelector("input[name=q]");
     const sortSelect = form.querySelector("select[name=sort]");
+    const bestMatch = sortSelect.querySelector("option[value='']");
     const status = root.querySelector("[data-pl-status]");
     const list = root.querySelector("[data-pl-results]");
     const clear = root.querySelector("[data-pl-clear]");
     const moreButton = root.querySelector("[data-pl-more-button]");
+    const toggle = root.querySelector("[data-pl-toggle]");
+    const toggleCount = toggle.querySelector("[data-pl-filter-count]");
+    const facetsPanel = root.querySelector("[data-pl-facets]");
+    const layout = root.querySelector("[data-pl-layout]");
+    const chips = root.querySelector("[data-pl-chips]");
     const extra = JSON.parse(root.dataset.labels);
     const pageSize = Number(root.dataset.pageSize) || 24;
     const indexUrl = new URL(root.dataset.index, location.href).href;
@@ -342,7 +419,11 @@
     const boxes = [...form.querySelectorAll("[data-facet] input[type=checkbox]")];
     // Labels of facet values come from the page itself; search matches their words too.
     const labels = {};
+    const legends = {};
     const labelWords = [];
+    for (const fieldset of form.querySelectorAll("fieldset[data-facet]")) {
+      legends[fieldset.dataset.facet] = fieldset.querySelector("legend").textContent.trim();
+    }
     for (const box of boxes) {
       const text = box.closest("label").querySelector(".pl-facet__label").textContent;
       (labels[box.name] ||= {})[box.value] = text;
@@ -352,8 +433,13 @@
     }
     const listeners = [];
     let sequence = 0;
-    let results = [];
-    let shown = 0;
+    // The partners of the view, in order; null until the script has computed a view (the
+    // page arrives with every partner in name order).
+    let results = null;
+    let shown = list.children.length;
+    let terms = [];
+    let sort = "";
+    let notice = "";
 
     function on(target, type, handler) {
       target.addEventListener(type, handler);
@@ -365,25 +451,69 @@
       for (const box of boxes) {
         if (box.checked) (selected[box.name] ||= []).push(box.value);
       }
-      return { q: input.value.trim(), sort: sortSelect.value, selected };
+      return { q: input.value.trim(), sort, selected };
+    }
+
+    // With no search text there is nothing to match best: the view is in name order, and
+    // the menu says so.
+    function showSort(state) {
+      bestMatch.disabled = !state.q;
+      bestMatch.hidden = !state.q;
+      sortSelect.value = state.sort || (state.q ? "" : "name");
+    }
+
+    function selectedCount(state) {
+      return Object.values(state.selected).reduce((total, values) => total + values.length, 0);
+    }
+
+    function showFilters(state) {
+      const count = selectedCount(state);
+      toggleCount.textContent = count ? ` (${count.toLocaleString("en")})` : "";
+      clear.hidden = count === 0;
+      chips.replaceChildren();
+      for (const facet of FACETS) {
+        for (const value of state.selected[facet] || []) {
+          const label = (labels[facet] && labels[facet][value]) || value;
+          const item = element("li");
+          const chip = element("button", "pl-chip");
+          chip.type = "button";
+          chip.dataset.facet = facet;
+          chip.dataset.value = value;
+          chip.append(element("span", "pl-chip__facet", `${legends[facet] || facet}: `), label);
+          const cross = element("span", "pl-chip__remove", "\u00d7");
+          cross.setAttribute("aria-hidden", "true");
+          chip.append(" ", cross);
+          chip.setAttribute("aria-label", `Remove filter ${legends[facet] || facet}: ${label}`);
+          item.append(chip);
+          chips.append(item);
+        }
+      }
+      chips.hidden = count === 0;
+    }
+
+    function setOpen(open) {
+      toggle.setAttribute("aria-expanded", String(open));
+      facetsPanel.hidden = !open;
+      layout.classList.toggle("pl-layout--closed", !open);
     }
 
     function setControls(state) {
       if (input.value.trim() !== state.q) input.value = state.q;
-      sortSelect.value = state.sort;
+      sort = state.sort;
+      showSort(state);
       for (const box of boxes) {
         box.checked = (state.selected[box.name] || []).includes(box.value);
       }
-      clear.hidden = Object.keys(state.selected).length === 0;
+      showFilters(state);
     }
 
     function valuesOf(index, facet, number) {
       return index.values[facet].filter((v) => has(index.sets[facet].get(v), number));
     }
 
-    // Same markup as the server's _card.html.
+    // Same markup as the server's _card.html, with the query's words marked.
     function card(index, { number, record }) {
-      const [name, slug, logo, city, country, others, services] = record;
+      const [name, slug, logo, city, country, others, services, summary] = record;
       const item = element("li", "pl-card");
       if (logo) {
         const img = element("img", "pl-card__logo");
@@ -402,7 +532,7 @@
       }
       const body = element("div", "pl-card__body");
       const heading = element("h3", "pl-card__name");
-      const link = element("a", "", name);
+      const link = appendMarked(element("a", ""), name, terms);
       link.href = profilePattern.replace("SLUG", encodeURIComponent(slug));
       heading.append(link);
       body.append(heading);
@@ -420,16 +550,24 @@
       const code = index.values.country[country];
       let place = `${city}, ${labels.country[code] || code}`;
       if (others) place += ` and ${plural(others, "more office", "more offices")}`;
-      body.append(element("p", "pl-card__meta",
-        `${tier ? labels.tier[tier] : extra.noTier} \u00b7 ${place}`));
+      body.append(appendMarked(element("p", "pl-card__meta"),
+        `${tier ? tierText(labels.tier[tier]) : extra.noTier} \u00b7 ${place}`, terms));
+      if (summary) body.append(appendMarked(element("p", "pl-card__summary"), summary, terms));
       const names = services.map((i) => labels.service[index.values.service[i]]);
-      body.append(element("p", "pl-card__services", names.join(", ")));
+      body.append(appendMarked(element("p", "pl-card__services"), names.join(", "), terms));
       item.append(body);
       return item;
     }
 
+    function announce(total) {
+      status.textContent = `${notice}${statusText(total, shown)}`;
+      notice = "";
+    }
+
     async function showMore(token) {
       const index = await loadIndex(indexUrl);
+      // The first screen came with the page: every partner, in name order.
+      if (results === null) results = Array.from({ length: index.count }, (_, i) => i);
       const next = await cardData(index, results.slice(shown, shown + pageSize));
       if (token !== sequence) return;
       const fragment = document.createDocumentFragment();
@@ -437,7 +575,7 @@
       list.append(fragment);
       shown += next.length;
       moreButton.hidden = shown >= results.length;
-      status.textContent = statusText(results.length, shown);
+      announce(results.length);
     }
 
     function setCounts(counts) {
@@ -458,24 +596,28 @@
       const first = await cardData(index, found.results.slice(0, pageSize));
       if (token !== sequence) return;
       results = found.results;
+      terms = queryTerms(index, state.q);
       const fragment = document.createDocumentFragment();
       for (const data of first) fragment.append(card(index, data));
       list.replaceChildren(fragment);
       shown = first.length;
       setCounts(found.counts);
       moreButton.hidden = shown >= results.length;
-      status.textContent = statusText(results.length, shown);
+      announce(results.length);
       root.removeAttribute("aria-busy");
       root.dispatchEvent(new CustomEvent("pl:results", { bubbles: true }));
     }
 
     function navigate(push) {
       const state = stateOfControls();
-      clear.hidden = Object.keys(state.selected).length === 0;
-      const url = `${location.pathname}${queryOf(state)}${location.hash}`;
+      showSort(state);
+      showFilters(state);
+      const search = queryOf(state);
+      const url = `${location.pathname}${search}${location.hash}`;
       // A null state keeps Material's instant navigation out of our own history entries.
       if (push) history.pushState(null, "", url);
       else history.replaceState(null, "", url);
+      saveView(search);
       return update(state).catch(reportError);
     }
 
@@ -499,8 +641,26 @@
     on(form, "submit", (event) => { event.preventDefault(); });
     on(form, "change", (event) => {
       if (event.target === input) return;
+      if (event.target === sortSelect) sort = sortSelect.value;
       typing = false;
       navigate(true);
+    });
+    on(toggle, "click", () => {
+      setOpen(toggle.getAttribute("aria-expanded") !== "true");
+    });
+    on(chips, "click", (event) => {
+      const chip = event.target.closest("button.pl-chip");
+      if (!chip) return;
+      const box = boxes.find((b) => b.name === chip.dataset.facet && b.value === chip.dataset.value);
+      if (!box) return;
+      const place = [...chips.querySelectorAll("button.pl-chip")].indexOf(chip);
+      box.checked = false;
+      notice = `Removed filter ${chip.getAttribute("aria-label").replace(/^Remove filter /, "")}. `;
+      typing = false;
+      navigate(true);
+      // Focus stays among the chips, or returns to the Filters button when none is left.
+      const left = [...chips.querySelectorAll("button.pl-chip")];
+      (left[Math.min(place, left.length - 1)] || toggle).focus();
     });
     on(clear, "click", () => {
       for (const box of boxes) box.checked = false;
@@ -513,6 +673,7 @@
       const state = readState(location.search);
       typing = false;
       setControls(state);
+      saveView(queryOf(state));
       update(state).catch(reportError);
     });
 
@@ -524,6 +685,9 @@
       history.replaceState(history.state, "", `${location.pathname}${search}${location.hash}`);
     }
     setControls(initial);
+    // Filters start open where there is room beside the results, folded away on a phone.
+    setOpen(window.matchMedia("(min-width: 60em)").matches);
+    saveView(queryOf(initial));
     if (!isEmpty(initial)) update(initial).catch(reportError);
     root.dataset.plReady = "true";
 
@@ -543,6 +707,7 @@
     active = null;
     const root = document.querySelector("[data-pl-locator]");
     if (root) active = mount(root);
+    else restoreWayBack();
   }
 
   let active = null;
