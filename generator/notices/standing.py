@@ -108,6 +108,9 @@ def _certified(
 
 def _courses(partner: Partner, req: CoursesRequirement, day: date) -> str:
     count = course_count(partner, day, req.certification)
+    if count >= req.at_least:
+        return f"{_plural(count, 'course', 'courses')} covered by certified trainers " \
+               f"({req.at_least} needed)"
     return f"{count} of {req.at_least} courses covered by certified trainers"
 
 
