@@ -30,14 +30,16 @@ def test_award_names_the_badge_the_day_the_review_month_and_the_profile(
     assert "The badge is reviewed every year in February." in text
     assert "The first review is on 1 February 2027" in text
     assert "on 1 January 2027" in text
-    assert "Your public profile: https://partners.vendor.example/partners/carmel-secure-delivery/" in text
+    assert ("Your public profile: "
+            "https://partners.vendor.example/partners/carmel-secure-delivery/") in text
 
 
 def test_evidence_request_gives_the_review_day_and_the_standing_in_counts(
     year_notices: dict[str, Notice],
 ) -> None:
     text = plain(year_notices, "2026-09-01-polder-automation-tsp-evidence-request.eml")
-    assert "The yearly review of your Training Services Partner (TSP) badge is on 1 October 2026." in text
+    assert ("The yearly review of your Training Services Partner "
+            "(TSP) badge is on 1 October 2026.") in text
     assert "Where Polder Automation B.V. stands today, 1 September 2026:" in text
     assert "- Certified people: 3 Certified Trainers (2 needed) (met)" in text
     assert "- Courses: 5 courses covered by certified trainers (4 needed) (met)" in text
@@ -62,8 +64,10 @@ def test_review_kept_gives_the_next_review(year_notices: dict[str, Notice]) -> N
     text = plain(year_notices, "2026-01-01-northwind-devops-psp-review-kept.eml")
     assert ("Northwind DevOps Inc. kept the Professional Services Partner (PSP) badge at its "
             "yearly review on 1 January 2026: every requirement was met.") in text
-    assert "The next review is on 1 January 2027; we will ask for evidence on 1 December 2026." in text
-    assert "- Certified people: 10 certified Professional Services Engineers (3 needed) (met)" in text
+    assert ("The next review is on 1 January 2027; we will ask "
+            "for evidence on 1 December 2026.") in text
+    assert ("- Certified people: 10 certified Professional "
+            "Services Engineers (3 needed) (met)") in text
 
 
 def test_grace_says_what_is_missing_the_status_needed_and_the_due_day(
@@ -84,7 +88,8 @@ def test_restored_gives_the_next_review(year_notices: dict[str, Notice]) -> None
     assert ("Maplegate Consulting meets every requirement of the Professional Services Partner "
             "(PSP) badge again, as of 30 November 2026.") in text
     assert "The next review is on 1 September 2027" in text
-    assert "- Certified people: 3 certified Professional Services Engineers (3 needed) (met)" in text
+    assert ("- Certified people: 3 certified Professional "
+            "Services Engineers (3 needed) (met)") in text
 
 
 def test_lapsed_after_grace_says_why_and_how_to_earn_it_again(
@@ -101,7 +106,8 @@ def test_lapsed_after_grace_says_why_and_how_to_earn_it_again(
 
 def test_lapsed_on_leaving_the_program(year_notices: dict[str, Notice]) -> None:
     text = plain(year_notices, "2026-05-01-pacific-crest-it-psp-lapsed.eml")
-    assert "lapsed on 1 May 2026: from that day Pacific Crest IT Services has no program tier." in text
+    assert ("lapsed on 1 May 2026: from that day Pacific Crest "
+            "IT Services has no program tier.") in text
     assert "while Pacific Crest IT Services is in the program" in text
     assert "- Program tier: not in the program on this day (no program tier) (not met)" in text
 
@@ -110,7 +116,8 @@ def test_headers_follow_the_program_and_the_contacts(year_notices: dict[str, Not
     message = parsed(year_notices["2026-01-01-northwind-devops-psp-review-kept.eml"].as_bytes())
     assert message["From"] == "Channel Services Program <partner-program@vendor.example>"
     assert message["Reply-To"] == "partner-program@vendor.example"
-    assert message["To"] == "programs@northwind-devops.example, training-lead@northwind-devops.example"
+    assert message["To"] == ("programs@northwind-devops.example, "
+            "training-lead@northwind-devops.example")
     assert message["Cc"] == "m.alvarez@vendor.example"
     assert message["Date"] == "Thu, 01 Jan 2026 09:00:00 +0000"
     assert message["Message-ID"].strip() == (
@@ -200,7 +207,9 @@ def test_the_defaults_are_the_as_of_day(tmp_path: Path, monkeypatch: pytest.Monk
     [
         (["--from", "2026-03-01", "--to", "2026-02-01"],
          "partner-locator: error: --to 2026-02-01 is before --from 2026-03-01\n"),
-        (["--from", "2026-02-30"], "partner-locator: error: --from: '2026-02-30' is not a real day\n"),
+        (["--from", "2026-02-30"],
+         "partner-locator: error: --from: "
+         "'2026-02-30' is not a real day\n"),
         (["--to", "March"],
          "partner-locator: error: --to: expected a day written YYYY-MM-DD, got 'March'\n"),
     ],
