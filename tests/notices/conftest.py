@@ -37,5 +37,5 @@ def text_of(message: EmailMessage, subtype: str = "plain") -> str:
     """The decoded plain-text (or HTML) part."""
     part = message.get_body((subtype,))
     assert part is not None
-    content: str = part.get_content()  # type: ignore[attr-defined]
+    content: str = part.get_content()
     return content
