@@ -235,3 +235,19 @@ def test_a_program_without_notices_settings_is_a_clear_error(
         "partner-locator: error: program.yml has no 'notices' section (sender, reply_to, team, "
         "message_id_domain, site_url); see docs/data-format.md\n"
     )
+
+
+def test_invalid_data_stops_the_notices_with_located_errors(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "partners"
+    shutil.copytree(ROOT / "partners", folder)
+    pampa = folder / "pampa-digital.yml"
+    pampa.write_text(pampa.read_text(encoding="utf-8").replace(
+        "alianzas@pampa-digital.example", "alianzas-at-pampa"), encoding="utf-8")
+    assert run_notices(folder, tmp_path / "out", "--from", "2026-02-09") == 1
+    line = next(n for n, text in enumerate(pampa.read_text(encoding="utf-8").splitlines(), 1)
+                if "alianzas-at-pampa" in text)
+    assert f"pampa-digital.yml:{line}:13: error: 'alianzas-at-pampa' is not an e-mail address: " \
+           "An email address must have an @-sign. [program-contact]" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
