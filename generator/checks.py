@@ -16,6 +16,7 @@ from functools import cache
 from urllib.parse import urlsplit
 
 import pycountry
+from email_validator import EmailNotValidError, validate_email
 
 from generator.diagnostics import Loc, Problem
 from generator.model import (
@@ -30,6 +31,8 @@ from generator.model import (
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _EMAIL_RE = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+$")
+_DOMAIN_RE = re.compile(r"^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+                        r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$")
 
 
 @cache
@@ -92,6 +95,51 @@ def check_http_url(value: str) -> str | None:
 def _sentence(reason: str) -> str:
     """A library's reason as the tail of a sentence: first letter lowercase."""
     return reason[:1].lower() + reason[1:]
+
+
+def check_email(value: str) -> str | None:
+    """Why an address is not a real e-mail address (syntax only, no DNS look-up), or None."""
+    try:
+        validate_email(value, check_deliverability=False)
+    except EmailNotValidError as exc:
+        return f"'{value}' is not an e-mail address: {exc}"
+    return None
+
+
+def _program_contacts(p: Partner) -> Iterator[Problem]:
+    contacts = p.program_contacts
+    if contacts is None:
+        return
+    seen: set[str] = set()
+    for index, address in enumerate(contacts.partner):
+        if (why := check_email(address)) is not None:
+            yield Problem(("program_contacts", "partner", index), "program-contact", why)
+        elif address.casefold() in seen:
+            yield Problem(
+                ("program_contacts", "partner", index),
+                "duplicate-value",
+                f"program contact '{address}' is listed twice",
+            )
+        seen.add(address.casefold())
+    if contacts.cam is not None and (why := check_email(contacts.cam)) is not None:
+        yield Problem(("program_contacts", "cam"), "program-contact", why)
+
+
+def _notices_settings(program: Program) -> Iterator[Problem]:
+    notices = program.notices
+    if notices is None:
+        return
+    for key in ("sender", "reply_to", "team"):
+        if (why := check_email(getattr(notices, key))) is not None:
+            yield Problem(("notices", key), "email", why)
+    if (why := check_http_url(notices.site_url)) is not None:
+        yield Problem(("notices", "site_url"), "url", why)
+    if not _DOMAIN_RE.match(notices.message_id_domain):
+        yield Problem(
+            ("notices", "message_id_domain"),
+            "domain",
+            f"'{notices.message_id_domain}' is not a domain name such as partners.example.com",
+        )
 
 
 @dataclass(frozen=True)
@@ -202,6 +250,7 @@ def _partner_problems(p: Partner, ids: ProgramIds | None, number: Numbering) -> 
     email = p.contact.email if p.contact is not None else None
     if email is not None and not _EMAIL_RE.match(email):
         yield Problem(("contact", "email"), "email", f"'{email}' is not an e-mail address")
+    yield from _program_contacts(p)
     yield from _country(("headquarters", "country"), p.headquarters.country)
     for index, place in enumerate(p.locations):
         yield from _country(("locations", index, "country"), place.country)
@@ -348,6 +397,7 @@ def check_program(program: Program) -> list[Problem]:
 
 
 def _program_problems(program: Program) -> Iterator[Problem]:
+    yield from _notices_settings(program)
     lists = {
         "tiers": program.tiers,
         "regions": program.regions,

@@ -15,6 +15,7 @@ import tempfile
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from generator import __version__
 from generator.clock import as_of_day
@@ -215,6 +216,51 @@ def _render_target(option: str) -> Path:
     return out
 
 
+# --- program operations (SPEC §8): notices and the review calendar --------------------------
+
+
+def _notices(args: argparse.Namespace) -> int:
+    from generator.notices.command import CommandError, run_notices  # noqa: PLC0415
+
+    partners_folder(args.partners)
+    try:
+        return run_notices(args, lambda: resolve_as_of(None))
+    except CommandError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def _calendar(args: argparse.Namespace) -> int:
+    from generator.notices.command import run_calendar  # noqa: PLC0415
+
+    partners_folder(args.partners)
+    return run_calendar(args, resolve_as_of(args.as_of))
+
+
+def _add_operations(commands: Any, common: argparse.ArgumentParser) -> None:
+    notices = commands.add_parser(
+        "notices", parents=[common], help="write the badge notices of a window of days",
+        description="Write one e-mail notice for each badge event (award, evidence request, "
+        "review kept, grace, restored, lapsed) from --from to --to, as .eml files with "
+        "notices.json beside them; with --send, submit them over SMTP.",
+    )
+    notices.add_argument("--from", dest="from_", metavar="DAY",
+                         help="first day (default: the as-of day)")
+    notices.add_argument("--to", metavar="DAY", help="last day, inclusive (default: the as-of day)")
+    notices.add_argument("--out", default="notices", metavar="DIR",
+                         help="folder for the .eml files and notices.json (default: notices)")
+    notices.add_argument("--send", action="store_true",
+                         help="submit the notices over SMTP (SMTP_HOST, SMTP_PORT, ...)")
+    notices.set_defaults(handler=_notices)
+    calendar = commands.add_parser(
+        "calendar", parents=[common], help="write the review calendar (iCalendar) of held badges",
+        description="Write an iCalendar file for the program team: each held badge's next "
+        "review, its evidence due day and, in grace, the grace end, as all-day events.",
+    )
+    calendar.add_argument("--as-of", metavar="YYYY-MM-DD", help="the day badges are computed for")
+    calendar.add_argument("--out", metavar="FILE", help="write the calendar to FILE")
+    calendar.set_defaults(handler=_calendar)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser; subcommands register their handler as ``handler``.
 
@@ -313,6 +359,7 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_argument("--flat-urls", action="store_true",
                         help="link pages as .../index.html (use_directory_urls: false)")
     render.set_defaults(handler=_render)
+    _add_operations(commands, common)
 
     return parser
 

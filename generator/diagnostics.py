@@ -136,6 +136,8 @@ CODES: dict[str, str] = {
     "language-code": "not an ISO 639-1 language code",
     "url": "a link that is not a plain http(s) URL",
     "email": "not an e-mail address",
+    "program-contact": "a program contact (program_contacts) that is not an e-mail address",
+    "domain": "a Message-ID domain (notices.message_id_domain) that is not a domain name",
     "interval-order": "an interval that ends before it starts",
     "interval-overlap": "tracks out of order or overlapping",
     "kpi-before-contract": "a Time-to-Value date before the contract",

@@ -14,8 +14,8 @@ from __future__ import annotations
 import hashlib
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -25,6 +25,7 @@ from generator.diagnostics import Diagnostic
 from generator.facets import language_name
 from generator.load import LoadResult, display_path, partner_files
 from generator.model import Partner, Program
+from generator.notices.events import program_events
 from generator.source import parse_yaml
 
 #: What a badge change is called, in the order a reviewer cares about them.
@@ -134,6 +135,23 @@ class ProgramMove:
     after: BadgeView
 
 
+#: How far past the as-of day the diff looks for notices the change would cause.
+NOTICE_HORIZON_DAYS = 90
+
+
+@dataclass(frozen=True)
+class NoticeChange:
+    """A badge notice (SPEC §8) that the change causes, or cancels, from the as-of day on."""
+
+    slug: str
+    name: str
+    badge: str
+    badge_name: str
+    kind: str
+    day: date
+    change: str  # "new": the head sends it, the base did not; "cancelled": the reverse
+
+
 @dataclass(frozen=True)
 class Diff:
     """Everything a change does, on one as-of day. Every tuple is sorted for display."""
@@ -152,6 +170,7 @@ class Diff:
     no_visible_change: tuple[str, ...]
     head_valid: bool
     compared: bool = True
+    notices: tuple[NoticeChange, ...] = ()
 
     @property
     def changed(self) -> bool:
@@ -159,7 +178,7 @@ class Diff:
         return bool(
             self.added or self.removed or self.badges or self.profiles or self.program
             or self.program_moves or self.new_errors or self.fixed_errors or self.not_compared
-            or self.no_visible_change
+            or self.no_visible_change or self.notices
         )
 
 
@@ -219,6 +238,7 @@ def compare(base: LoadResult, head: LoadResult, as_of: date, base_label: str = "
         moves = tuple(_program_moves(head_valid.values(), base.program, head.program, as_of))
 
     new_errors, fixed = _error_changes(base, head)
+    notices = _notice_changes(base, head, as_of, base_files, head_files) if comparable else ()
     return Diff(
         as_of=as_of,
         base=base_label,
@@ -234,7 +254,36 @@ def compare(base: LoadResult, head: LoadResult, as_of: date, base_label: str = "
         no_visible_change=tuple(quiet),
         head_valid=head.ok,
         compared=comparable,
+        notices=notices,
     )
+
+
+def _notice_changes(
+    base: LoadResult, head: LoadResult, as_of: date,
+    base_files: Mapping[str, str], head_files: Mapping[str, str],
+) -> tuple[NoticeChange, ...]:
+    """Notices from the as-of day to the horizon that one side sends and the other does not.
+
+    Only partners whose file changed are compared, unless the program changed too.
+    """
+    assert base.program is not None and head.program is not None  # noqa: S101 - comparable
+    everyone = base.program != head.program
+    end = as_of + timedelta(days=NOTICE_HORIZON_DAYS)
+
+    def side(result: LoadResult) -> dict[tuple[str, str, str, str], NoticeChange]:
+        assert result.program is not None  # noqa: S101 - comparable
+        partners = [p for p in result.partners
+                    if everyone or _touched(p.slug, base_files, head_files)]
+        return {
+            e.key: NoticeChange(e.partner.slug, e.partner.name, e.badge.id,
+                                e.badge.abbreviation, e.kind, e.day, "new")
+            for e in program_events(partners, result.program, as_of, end)
+        }
+
+    before, after = side(base), side(head)
+    changes = [after[k] for k in after.keys() - before.keys()]
+    changes += [replace(before[k], change="cancelled") for k in before.keys() - after.keys()]
+    return tuple(sorted(changes, key=lambda c: (c.day, c.slug, c.badge, c.kind, c.change)))
 
 
 def _is_partner_file(name: str) -> bool:

@@ -159,6 +159,21 @@ class Training(Strict):
     scores: tuple[Annotated[int, Field(ge=1, le=5, strict=True)], ...] = Field(min_length=1)
 
 
+#: An e-mail address as written; ``generator.checks`` validates it with ``email-validator``.
+EmailText = Annotated[
+    str,
+    StringConstraints(min_length=3, max_length=254),
+    Field(json_schema_extra={"format": "email"}),
+]
+
+
+class ProgramContacts(Strict):
+    """Whom the program team writes to about the partner's badges. Private: never published."""
+
+    partner: tuple[EmailText, ...] = Field(default=(), max_length=20)
+    cam: EmailText | None = None
+
+
 class Partner(Strict):
     """One partner file. ``slug`` comes from the file name, never from the file."""
 
@@ -180,6 +195,7 @@ class Partner(Strict):
     engagements: tuple[Engagement, ...] = ()
     trainings: tuple[Training, ...] = ()
     legacy_grants: dict[str, IsoDate] = Field(default_factory=dict)
+    program_contacts: ProgramContacts | None = None
 
 
 # --- the program ---------------------------------------------------------------------------
@@ -296,6 +312,16 @@ class Badge(Entry):
     requirements: tuple[Requirement, ...] = Field(min_length=1)
 
 
+class Notices(Strict):
+    """Who badge notices come from and where their links and Message-IDs point (SPEC §8)."""
+
+    sender: EmailText
+    reply_to: EmailText
+    team: EmailText
+    message_id_domain: Annotated[str, StringConstraints(min_length=1, max_length=253)]
+    site_url: Annotated[str, StringConstraints(min_length=1, max_length=300)]
+
+
 class Program(Strict):
     """The program definition: the single source of every id and of the badge rules."""
 
@@ -309,6 +335,7 @@ class Program(Strict):
     courses: tuple[Entry, ...] = Field(min_length=1)
     practices: tuple[Entry, ...] = Field(min_length=1)
     badges: tuple[Badge, ...] = Field(min_length=1)
+    notices: Notices | None = None
 
     @cached_property
     def _regions_by_country(self) -> dict[str, Region]:

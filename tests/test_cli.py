@@ -539,7 +539,8 @@ def test_every_command_and_option_has_help() -> None:
     parsers = _parsers(build_parser())
     assert [prog for prog, _ in parsers] == [
         "partner-locator", *(f"partner-locator {c}" for c in
-                             ("validate", "schema", "badges", "diff", "render")),
+                             ("validate", "schema", "badges", "diff", "render", "notices",
+                              "calendar")),
     ]
     for prog, parser in parsers:
         assert parser.description and parser.description.strip(), prog

@@ -65,6 +65,8 @@ class BadgeState:
     eligible: bool
     unmet: tuple[str, ...]
     history: tuple[Transition, ...] = field(default=())
+    #: Review days on which the badge was reviewed and stayed active (not in the JSON).
+    kept: tuple[date, ...] = field(default=())
 
     @property
     def held(self) -> bool:
@@ -250,6 +252,7 @@ def evaluate_badge(
     segments = Segments(partner, badge, as_of)
     policy = badge.review
     history: list[Transition] = []
+    kept: list[date] = []
     status: Status = "none"
     granted: date | None = None
     # The next review day while active or in grace; the end of grace while in grace.
@@ -270,6 +273,7 @@ def evaluate_badge(
         day = segments.starts[0] if segments.starts else None
 
     while day is not None and day <= as_of:
+        reviewed = False
         if status in ("none", "lapsed"):
             # 1. Grant: a legacy grant on its day, else the first eligible day in the program.
             if legacy is not None and granted is None:
@@ -297,6 +301,7 @@ def evaluate_badge(
                     move(day, "grace", f"review {day}: not eligible ({details}); "
                                        f"grace until {grace_until}")
             review = add_months(review, policy.every_months)
+            reviewed = True
         elif status == "grace":
             # 3. Grace.
             if day > grace_until:
@@ -314,6 +319,8 @@ def evaluate_badge(
         if status in HELD and not segments.tracked_on(day):
             move(day, "lapsed", LEFT)
             grace_until = NEVER
+        if reviewed and status == "active":
+            kept.append(day)
 
         # The next day on which the status can move.
         after = day + ONE_DAY
@@ -353,6 +360,7 @@ def evaluate_badge(
         eligible=eligible,
         unmet=_kinds(badge, mask),
         history=tuple(history),
+        kept=tuple(kept),
     )
 
 

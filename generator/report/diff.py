@@ -19,14 +19,17 @@ from typing import Any, Literal
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from generator.diff import (
+    NOTICE_HORIZON_DAYS,
     BadgeChange,
     BadgeView,
     Diff,
     FieldChange,
+    NoticeChange,
     PartnerLine,
     ProgramChange,
     ProgramMove,
 )
+from generator.notices.standing import day_text
 
 Format = Literal["markdown", "json", "html"]
 FORMATS: tuple[Format, ...] = ("markdown", "json", "html")
@@ -380,6 +383,7 @@ def render_markdown(diff: Diff, preview_url: str | None = None, limit: int = DEF
             entries.append(f"- {who(c.slug, c.name)}: {badge_sentence(c, q)}."
                            + (f" {details}" if details else ""))
         out += _section("Badges", entries, limit)
+    out += _notices_markdown(diff, who, limit)
     if diff.added:
         out += _section("Partners added", [
             f"- {who(p.slug, p.name, p.valid)}: {partner_sentence(p, q=q)}" for p in diff.added
@@ -426,6 +430,52 @@ def render_markdown(diff: Diff, preview_url: str | None = None, limit: int = DEF
     if tail:
         out += [" ".join(tail), ""]
     return "\n".join(out).rstrip("\n") + "\n"
+
+
+# --- notices the change causes (SPEC §8) ----------------------------------------------------
+
+_NOTICE_WORDS = {
+    "award": "is awarded {badge} on {day}",
+    "evidence-request": "is asked for {badge} review evidence on {day}",
+    "review-kept": "keeps {badge} at its review on {day}",
+    "grace": "has {badge} go into grace on {day}",
+    "restored": "has {badge} restored on {day}",
+    "lapsed": "loses {badge} on {day}",
+}
+
+
+def notice_sentence(change: NoticeChange, q: Quote = _as_is) -> str:
+    """``loses PSP on 1 March 2027``, or, for a notice the change cancels, ``no longer ...``."""
+    words = _NOTICE_WORDS[change.kind].format(badge=q(change.badge_name),
+                                              day=day_text(change.day))
+    return words if change.change == "new" else f"no longer {words}"
+
+
+def _notices_markdown(diff: Diff, who: Callable[[str, str], str], limit: int) -> list[str]:
+    """The notices section: what this change makes the program team send, and what not."""
+    if not diff.notices:
+        return []
+    return _section(
+        f"Notices this change causes in the next {NOTICE_HORIZON_DAYS} days", [
+            f"- {who(n.slug, n.name)} {notice_sentence(n, md_text)} (`{n.kind}` notice)"
+            for n in diff.notices
+        ], limit)
+
+
+def _notices_json(diff: Diff) -> list[dict[str, Any]]:
+    return [
+        {"date": n.day.isoformat(), "slug": n.slug, "name": n.name, "badge": n.badge,
+         "kind": n.kind, "change": n.change, "what": notice_sentence(n)}
+        for n in diff.notices
+    ]
+
+
+def _notices_html(diff: Diff, link: Callable[[str], str | None]) -> list[dict[str, Any]]:
+    return [
+        {"slug": n.slug, "name": n.name, "url": link(n.slug), "kind": n.kind,
+         "what": notice_sentence(n)}
+        for n in diff.notices
+    ]
 
 
 def _count(n: int, noun: str) -> str:
@@ -499,6 +549,7 @@ def to_json(diff: Diff, preview_url: str | None = None) -> dict[str, Any]:
         },
         "not_compared": list(diff.not_compared),
         "no_visible_change": list(diff.no_visible_change),
+        "notices": _notices_json(diff),
     }
 
 
@@ -527,7 +578,7 @@ def render_html(diff: Diff, preview_url: str | None = None, limit: int | None = 
     if limit is None:
         limit = 1 + max(len(diff.new_errors), len(diff.badges), len(diff.added),
                         len(diff.removed), len(diff.profiles), len(diff.program),
-                        len(diff.program_moves))
+                        len(diff.program_moves), len(diff.notices))
     context = {
         "as_of": diff.as_of.isoformat(),
         "base": diff.base,
@@ -569,6 +620,8 @@ def render_html(diff: Diff, preview_url: str | None = None, limit: int | None = 
         "not_compared": list(diff.not_compared),
         "fixed_errors": diff.fixed_errors,
         "no_visible_change": list(diff.no_visible_change),
+        "notices": _notices_html(diff, link),
+        "notices_title": f"Notices this change causes in the next {NOTICE_HORIZON_DAYS} days",
     }
     return _environment().get_template("diff.html.j2").render(context)
 

@@ -407,3 +407,41 @@ def as_json(result: dict[str, Any]) -> dict[str, Any]:
         "unmet": list(result["unmet"]),
         "history": [(day.isoformat(), status) for day, status in result["history"]],
     }
+
+
+# --- notice events -------------------------------------------------------------------------
+
+
+def events(partner: Partner, badge: Badge, start: date, end: date) -> list[tuple[date, str]]:
+    """The notice events of one badge dated ``start..end``, found by walking every day.
+
+    Each day's status changes become ``award`` (from none or lapsed), ``restored`` (from grace),
+    ``grace`` and ``lapsed``; a review day that an active badge ends still active is
+    ``review-kept``; a day that is the report's own ``evidence_due`` while the badge is held
+    is ``evidence-request``.
+    """
+    timeline = Timeline(partner, badge, end)
+    found: list[tuple[date, str]] = []
+    t = max(start, timeline.first)
+    while t <= end:
+        before = timeline.at(t - ONE_DAY)
+        after = timeline.at(t)
+        if after.held() and timeline.report(t)["evidence_due"] == t:
+            found.append((t, "evidence-request"))
+        if (
+            before.status == ACTIVE
+            and after.status == ACTIVE
+            and before.granted is not None
+            and before.granted == after.granted
+            and is_review_day(before.granted, t, badge.review.every_months)
+        ):
+            found.append((t, "review-kept"))
+        previous = before.status
+        for _day, status in after.history[len(before.history):]:
+            if status == ACTIVE:
+                found.append((t, "restored" if previous == GRACE else "award"))
+            elif status in (GRACE, LAPSED):
+                found.append((t, status))
+            previous = status
+        t += ONE_DAY
+    return found

@@ -116,6 +116,8 @@ def test_granted_the_day_the_third_pse_certifies(sides: Sides) -> None:
         "### Badges (1)\n",
         f"- {NOVA}: `PSP` granted on 2026-09-01. "
         "Reason: `granted: all requirements met; reviewed each September`.\n",
+        "### Notices this change causes in the next 90 days (1)\n",
+        f"- {NOVA} is awarded `PSP` on 1 September 2026 (`award` notice)\n",
         "### Profile changes (1)\n",
         f"- {NOVA}:",
         "  - `certified Professional Services Engineer` `2` → `3`\n",
@@ -124,8 +126,12 @@ def test_granted_the_day_the_third_pse_certifies(sides: Sides) -> None:
 
 def test_not_granted_the_day_before(sides: Sides) -> None:
     sides.edit("nova-consulting.yml", *NOVA_THIRD_PSE)
+    # Nothing moves yet, but the notice the change will cause is already visible.
     assert sides.markdown("2026-08-31") == report(
-        "2026-08-31", "Changed with nothing the public sees: `nova-consulting`.\n"
+        "2026-08-31",
+        "### Notices this change causes in the next 90 days (1)\n",
+        f"- {NOVA} is awarded `PSP` on 1 September 2026 (`award` notice)\n",
+        "Changed with nothing the public sees: `nova-consulting`.\n",
     )
 
 
@@ -167,6 +173,9 @@ def test_grace_from_the_review_day(sides: Sides) -> None:
         "Reason: `review 2027-06-01: not eligible (2 of 3 required certified "
         "Professional Services Engineers); grace until 2027-08-31`. "
         "Unmet: certified.\n",
+        "### Notices this change causes in the next 90 days (2)\n",
+        f"- {ACME} has `PSP` go into grace on 1 June 2027 (`grace` notice)\n"
+        f"- {ACME} no longer keeps `PSP` at its review on 1 June 2027 (`review-kept` notice)\n",
         "### Profile changes (1)\n",
         f"- {ACME}:",
         "  - `certified Professional Services Engineer` `3` → `2`\n",
@@ -188,6 +197,8 @@ def test_lapsed_the_day_after_grace(sides: Sides) -> None:
         "Reason: `grace ended 2027-08-31 without meeting the requirements (2 of 3 "
         "required certified Professional Services Engineers)`. "
         "Unmet: certified.\n",
+        "### Notices this change causes in the next 90 days (1)\n",
+        f"- {ACME} loses `PSP` on 1 September 2027 (`lapsed` notice)\n",
         "### Profile changes (1)\n",
         f"- {ACME}:",
         "  - `certified Professional Services Engineer` `3` → `2`\n",
@@ -199,14 +210,20 @@ def test_lapsed_at_once_when_leaving_the_program(sides: Sides) -> None:
         "acme-devops.yml", "  - {tier: select, from: 2020-01-01}",
         "  - {tier: select, from: 2020-01-01, to: 2026-11-15}",
     )
+    # The day before: "this change makes Acme lose PSP on 16 November".
     assert sides.markdown("2026-11-15") == report(
-        "2026-11-15", "Changed with nothing the public sees: `acme-devops`.\n"
+        "2026-11-15",
+        "### Notices this change causes in the next 90 days (1)\n",
+        f"- {ACME} loses `PSP` on 16 November 2026 (`lapsed` notice)\n",
+        "Changed with nothing the public sees: `acme-devops`.\n",
     )
     assert sides.markdown("2026-11-16") == report(
         "2026-11-16",
         "### Badges (1)\n",
         f"- {ACME}: `PSP` lapsed on 2026-11-16 (was active). "
         "Reason: `left the program: no tier track`. Unmet: tier.\n",
+        "### Notices this change causes in the next 90 days (1)\n",
+        f"- {ACME} loses `PSP` on 16 November 2026 (`lapsed` notice)\n",
         "### Profile changes (1)\n",
         f"- {ACME}:",
         "  - `tier` `Select` → none\n",
@@ -218,13 +235,20 @@ def test_back_to_active_when_a_pse_joins_during_grace(sides: Sides) -> None:
         sides.edit("acme-devops.yml", *PSE_LEAVES, side=side)
     sides.edit("acme-devops.yml", *NEW_PSE)
     assert sides.markdown("2027-06-30") == report(
-        "2027-06-30", "Changed with nothing the public sees: `acme-devops`.\n"
+        "2027-06-30",
+        "### Notices this change causes in the next 90 days (2)\n",
+        f"- {ACME} has `PSP` restored on 1 July 2027 (`restored` notice)\n"
+        f"- {ACME} no longer loses `PSP` on 1 September 2027 (`lapsed` notice)\n",
+        "Changed with nothing the public sees: `acme-devops`.\n",
     )
     assert sides.markdown("2027-07-01") == report(
         "2027-07-01",
         "### Badges (1)\n",
         f"- {ACME}: `PSP` back to active on 2027-07-01 (was in grace). "
         "Reason: `eligible again during grace: all requirements met`.\n",
+        "### Notices this change causes in the next 90 days (2)\n",
+        f"- {ACME} has `PSP` restored on 1 July 2027 (`restored` notice)\n"
+        f"- {ACME} no longer loses `PSP` on 1 September 2027 (`lapsed` notice)\n",
         "### Profile changes (1)\n",
         f"- {ACME}:",
         "  - `certified Professional Services Engineer` `2` → `3`\n",
@@ -264,6 +288,9 @@ def test_a_legacy_grant_moves_the_dates(sides: Sides) -> None:
         f"- {ACME}: `PSP` active: granted 2025-06-10 → 2025-03-15, "
         "next review 2027-06-01 → 2027-03-01. "
         "Reason: `granted under earlier rules (legacy grant)`.\n",
+        "### Notices this change causes in the next 90 days (1)\n",
+        f"- {ACME} is asked for `PSP` review evidence on 1 February 2027 "
+        "(`evidence-request` notice)\n",
     )
 
 

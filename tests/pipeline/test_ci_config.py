@@ -55,12 +55,24 @@ def test_the_schema_check_catches_a_misspelt_key(tmp_path: Path) -> None:
     assert "'expose-as' was unexpected" in done.stdout
 
 
-def test_every_job_but_production_is_interruptible() -> None:
+def test_every_job_but_production_and_sending_is_interruptible() -> None:
     ci = _ci()
     assert ci["default"]["interruptible"] is True
     assert ci["workflow"]["auto_cancel"] == {"on_new_commit": "interruptible"}
     jobs = {name: job for name, job in ci.items() if isinstance(job, dict) and "script" in job}
-    assert sorted(n for n, job in jobs.items() if job.get("interruptible") is False) == ["pages"]
+    assert sorted(n for n, job in jobs.items() if job.get("interruptible") is False) == [
+        "pages", "send-notices",
+    ]
+
+
+def test_notices_and_the_calendar_are_private_artifacts() -> None:
+    ci = _ci()
+    for name in ("notices", "send-notices"):
+        assert ci[name]["artifacts"]["access"] == "developer"
+        assert "public" not in ci[name]["artifacts"]
+        assert "pages" not in ci[name]
+    assert ci["notices"]["artifacts"]["paths"] == ["notices/"]
+    assert ci["pages"]["artifacts"]["paths"] == ["public/"]
 
 
 def test_python_image_is_pinned_to_the_project_python() -> None:

@@ -36,6 +36,10 @@ BRANCH = {"CI_PIPELINE_SOURCE": "push", "CI_DEFAULT_BRANCH": "main"}
 SCENARIOS: dict[str, dict[str, str]] = {
     "push to main": {**BRANCH, "CI_COMMIT_BRANCH": "main"},
     "daily schedule": {**BRANCH, "CI_PIPELINE_SOURCE": "schedule", "CI_COMMIT_BRANCH": "main"},
+    "daily schedule, SMTP set": {
+        **BRANCH, "CI_PIPELINE_SOURCE": "schedule", "CI_COMMIT_BRANCH": "main",
+        "SMTP_HOST": "smtp.example.com",
+    },
     "push to a branch": {**BRANCH, "CI_COMMIT_BRANCH": "acme"},
     "push to a branch with a merge request": {
         **BRANCH, "CI_COMMIT_BRANCH": "acme", "CI_OPEN_MERGE_REQUESTS": "channel/partners!7",
@@ -81,7 +85,8 @@ def test_one_pipeline_per_push_and_the_jobs_each_gets(tmp_path: Path) -> None:
     found = {scenario: _running(result) for scenario, result in _evaluate(tmp_path).items()}
     assert found == {
         "push to main": ["pages", "validate-data"],
-        "daily schedule": ["pages", "validate-data"],
+        "daily schedule": ["notices", "pages", "validate-data"],
+        "daily schedule, SMTP set": ["notices", "pages", "send-notices", "validate-data"],
         "push to a branch": ["validate-data"],
         # The merge request pipeline runs instead of a second, branch pipeline.
         "push to a branch with a merge request": [],
