@@ -373,7 +373,8 @@ def error_body(diagnostics: Sequence[Diagnostic]) -> Markup:
     return Markup(  # noqa: S704 - every diagnostic line is escaped above
         f'<div class="pl-errors" data-partner-locator-errors>'
         f"<h1>{escape(ERROR_TITLE)}</h1>"
-        f"<p>{errors} error{'' if errors == 1 else 's'} stop the build. Fix the files below: "
+        f"<p>{errors} error{' stops' if errors == 1 else 's stop'} the build. Fix the files "
+        "below: "
         "this page reloads by itself when the data is valid again.</p>"
         f"<pre><code>{lines}</code></pre></div>"
     )
