@@ -369,13 +369,14 @@ _ERROR_POLL = Markup("""<script>
 def error_body(diagnostics: Sequence[Diagnostic]) -> Markup:
     """The page content that stands for every page while the data is broken."""
     errors = sum(1 for d in diagnostics if d.severity == "error")
+    count = "1 error in the partner files keeps" if errors == 1 else \
+        f"{errors} errors in the partner files keep"
     lines = "\n".join(str(escape(d.format())) for d in diagnostics)
     return Markup(  # noqa: S704 - every diagnostic line is escaped above
         f'<div class="pl-errors" data-partner-locator-errors>'
         f"<h1>{escape(ERROR_TITLE)}</h1>"
-        f"<p>{errors} error{' stops' if errors == 1 else 's stop'} the build. Fix the files "
-        "below: "
-        "this page reloads by itself when the data is valid again.</p>"
+        f"<p>{count} the site from being built. Fix them: this page reloads by itself when "
+        "the data is valid again.</p>"
         f"<pre><code>{lines}</code></pre></div>"
     )
 

@@ -114,6 +114,7 @@ def test_serve_rebuilds_when_a_partner_file_changes(served: tuple[Path, str, Pat
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
         assert "<script>alert(1)</script>" not in page
         assert 'req.open("GET", "/livereload/"' in page  # MkDocs' reload script
+        assert "<p>3 errors in the partner files keep the site from being built." in page
     missing = _get(f"{root}partners/not-a-partner-yet/")
     assert f"partners/{SLUG}.yml:3:1: error: unknown key" in missing
     assert 'fetch(location.href, {cache: "no-store"})' in missing  # the 404 page's own reload
