@@ -1,9 +1,14 @@
 """The ``partner-locator`` MkDocs plugin: short handlers that connect the page plan to a build.
 
-Data is loaded and checked in ``on_pre_build``, before MkDocs cleans the site folder, so
-invalid data fails the build with the ``validate`` errors and leaves the previous site alone.
+Data is loaded and checked in ``on_pre_build``, before anything is written, so invalid data
+fails the build with the ``validate`` errors. Under ``mkdocs serve`` it does not fail: every
+page shows the errors instead, and the browser reloads when the data is fixed.
 Everything else (what the pages say, where they go) is decided by ``generator.site.pages`` and
 the page modules it puts together.
+
+``mkdocs build`` writes the new site beside the old one and puts it in place in one rename
+once everything is written (``generator.site.publish``); a failed or killed build leaves the
+previous site whole.
 
 The locator and the directory's index are MkDocs pages, so hand-written pages can link to them.
 Profiles and directory lists, thousands of pages, are written in ``on_post_build`` through
@@ -20,23 +25,25 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
+from mkdocs.utils import CountHandler
 from mkdocs.utils.templates import TemplateContext
 
 from generator.catalog import Catalog
-from generator.diagnostics import DataError
+from generator.diagnostics import DataError, Diagnostic
 from generator.load import load_folder
 from generator.site.common import DIRECTORY, LOCATOR, PlannedPage, SiteOptions, SitePlan
 from generator.site.config import PartnerLocatorConfig, resolve_as_of
 from generator.site.markers import MarkerError, expand_markers
 from generator.site.opendata import sitemap_files
 from generator.site.pages import plan_site
+from generator.site.publish import PublishError, Staging, stage
 from generator.site.theme_pages import (
     HEAD_CONTEXT_KEY,
     ThemePages,
@@ -92,11 +99,25 @@ class PartnerLocatorPlugin(BasePlugin[PartnerLocatorConfig]):  # type: ignore[no
         self.env: Environment | None = None
         self._documents: Sequence[File] = ()
         self._taken: set[str] = set()
+        # Kept across ``mkdocs serve`` rebuilds (MkDocs keeps a plugin with on_startup).
+        self.command: str | None = None
+        self.dirty = False
+        self.staging: Staging | None = None
+        #: Under ``mkdocs serve``: the data's problems, when the last load failed.
+        self.broken: list[Diagnostic] | None = None
+        #: Under ``mkdocs serve``: the generated pages of the last good build, so that their
+        #: URLs show the errors while the data is broken.
+        self.served_pages: list[str] = []
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        """Remember the command: only ``build`` publishes atomically, only ``serve`` shows
+        data errors in the browser."""
+        self.command, self.dirty = command, dirty
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         """Reset state (``mkdocs serve`` rebuilds), find the data, add the theme parts."""
         self.catalog, self.plan, self.planned, self.stamped = None, None, {}, []
-        self.nav, self.env = None, None
+        self.nav, self.env, self.broken = None, None, None
         root = Path(config.config_file_path or ".").resolve().parent
         self.partners_dir = root / self.config.partners
         try:
@@ -112,13 +133,32 @@ class PartnerLocatorPlugin(BasePlugin[PartnerLocatorConfig]):  # type: ignore[no
                 config.extra_css.append(uri)
             if uri.endswith(".js") and uri not in [str(s) for s in config.extra_javascript]:
                 config.extra_javascript.append(uri)
+        if self.command == "build":
+            self._discard()
+            try:
+                self.staging = stage(Path(config.site_dir), copy_previous=self.dirty)
+            except PublishError as exc:
+                raise PluginError(f"partner-locator: site_dir: {exc}") from None
+            config.site_dir = str(self.staging.path)
         return config
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
         """Load and check every partner file before anything is written."""
         result = load_folder(self.partners_dir)
         if not result.ok:
-            raise PluginError(str(DataError(list(result.diagnostics))))
+            error = DataError(list(result.diagnostics))
+            if self.command != "serve":
+                raise PluginError(str(error))
+            # Logged below warning level: a strict build stops on warnings, and then
+            # ``mkdocs serve`` would hold every request instead of showing the errors.
+            log.info("partner-locator: the site shows these errors until they are fixed:\n%s",
+                     error)
+            self.broken = error.diagnostics
+            return
+        for warning in result.diagnostics:
+            # Warnings (a logo part dropped, a country no region claims) leave the data valid;
+            # they are logged below warning level so that a strict build still publishes.
+            log.info("partner-locator: %s", warning.format())
         self.catalog = Catalog.build(result, self.as_of)
         options = SiteOptions(
             directory_urls=config.use_directory_urls,
@@ -131,6 +171,8 @@ class PartnerLocatorPlugin(BasePlugin[PartnerLocatorConfig]):  # type: ignore[no
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         """Add the generated pages, the data files and the locator's assets."""
+        if self.broken is not None:
+            return self._error_files(files, config)
         plan = self._plan()
         # Files rebuilds its index after every append, so clashes are checked against a set.
         self._taken = {f.src_uri for f in files}
@@ -156,6 +198,9 @@ class PartnerLocatorPlugin(BasePlugin[PartnerLocatorConfig]):  # type: ignore[no
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig,
                          files: Files) -> str:
         """Generated pages get their titles; hand-written pages get their markers expanded."""
+        if self.broken is not None:
+            page.meta["title"] = ERROR_TITLE
+            return ""
         planned = self.planned.get(page.file.src_uri)
         if planned is not None:
             # The theme prints these unescaped, so they are escaped here, once.
@@ -173,6 +218,8 @@ class PartnerLocatorPlugin(BasePlugin[PartnerLocatorConfig]):  # type: ignore[no
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig,
                         files: Files) -> str:
         """Generated pages are rendered by the plan, not from Markdown."""
+        if self.broken is not None:
+            return str(error_body(self.broken))
         planned = self.planned.get(page.file.src_uri)
         return html if planned is None else str(planned.body)
 
@@ -195,8 +242,53 @@ class PartnerLocatorPlugin(BasePlugin[PartnerLocatorConfig]):  # type: ignore[no
         self._documents = files.documentation_pages()
         return env
 
+    @event_priority(-100)  # after every other plugin has written its files
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        """Write the profiles and directory lists, then the sitemaps."""
+        """Write the profiles, directory lists and sitemaps; then publish the new site."""
+        if self.broken is not None:
+            (Path(config.site_dir) / "404.html").write_text(error_page(self.broken),
+                                                            encoding="utf-8")
+            return
+        self._write_bulk(config)
+        if self.command == "serve":
+            self.served_pages = [p.src_uri for p in self._plan().pages]
+        if self.staging is not None and not _strict_warnings():
+            # A strict build with warnings is aborted by MkDocs after this handler, and then
+            # on_build_error drops the new site; otherwise it takes the old one's place now.
+            staging, self.staging = self.staging, None
+            try:
+                staging.publish()
+            except OSError as exc:
+                staging.discard()
+                raise PluginError(f"partner-locator: publishing the site failed: {exc}") from None
+            config.site_dir = str(staging.target)
+            log.info("partner-locator: site published to %s", staging.target)
+
+    def on_build_error(self, *, error: Exception) -> None:
+        """A failed build leaves the previous site as it was."""
+        self._discard()
+
+    def on_shutdown(self) -> None:
+        """A build stopped by anything else (Ctrl-C) leaves no half-written folder behind."""
+        self._discard()
+
+    def _discard(self) -> None:
+        if self.staging is not None:
+            self.staging.discard()
+            self.staging = None
+
+    def _error_files(self, files: Files, config: MkDocsConfig) -> Files:
+        """Under ``mkdocs serve`` with broken data: the hand-written pages and every URL of
+        the last good build, each to show the errors."""
+        kept = list(files)
+        taken = {f.src_uri for f in kept}
+        stub = front_matter({"search": {"exclude": True}, "hide": ["toc"]})
+        for src_uri in sorted({LOCATOR, DIRECTORY, *self.served_pages} - taken):
+            kept.append(File.generated(config, src_uri, content=stub,
+                                       inclusion=InclusionLevel.NOT_IN_NAV))
+        return Files(kept)
+
+    def _write_bulk(self, config: MkDocsConfig) -> None:
         plan, catalog = self._plan(), self.catalog
         site_dir = Path(config.site_dir)
         if self.stamped:
@@ -258,6 +350,54 @@ class PartnerLocatorPlugin(BasePlugin[PartnerLocatorConfig]):  # type: ignore[no
                 f"partner-locator: docs/{src_uri} clashes with a generated file; rename it"
             )
         self._taken.add(src_uri)
+
+
+ERROR_TITLE = "The partner data has errors"
+#: The 404 page of a broken serve is not given MkDocs' reload script: it asks for its own URL
+#: every second and reloads once the answer is no longer this page.
+_ERROR_POLL = Markup("""<script>
+(function poll() {
+  setTimeout(function () {
+    fetch(location.href, {cache: "no-store"}).then(function (response) {
+      return response.text().then(function (text) {
+        if (response.ok || text.indexOf("data-partner-locator-errors") < 0) location.reload();
+        else poll();
+      });
+    }, poll);
+  }, 1000);
+})();
+</script>""")
+
+
+def error_body(diagnostics: Sequence[Diagnostic]) -> Markup:
+    """The page content that stands for every page while the data is broken."""
+    errors = sum(1 for d in diagnostics if d.severity == "error")
+    count = "1 error in the partner files keeps" if errors == 1 else \
+        f"{errors} errors in the partner files keep"
+    lines = "\n".join(str(escape(d.format())) for d in diagnostics)
+    return Markup(  # noqa: S704 - every diagnostic line is escaped above
+        f'<div class="pl-errors" data-partner-locator-errors>'
+        f"<h1>{escape(ERROR_TITLE)}</h1>"
+        f"<p>{count} the site from being built. Fix them: this page reloads by itself when "
+        "the data is valid again.</p>"
+        f"<pre><code>{lines}</code></pre></div>"
+    )
+
+
+def error_page(diagnostics: Sequence[Diagnostic]) -> str:
+    """A whole page of errors, for URLs that have no page of their own."""
+    return (
+        '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{escape(ERROR_TITLE)}</title></head>\n<body>{error_body(diagnostics)}"
+        f"{_ERROR_POLL}</body></html>\n"
+    )
+
+
+def _strict_warnings() -> bool:
+    """Whether MkDocs counted warnings in strict mode, and so will abort this build."""
+    return any(isinstance(h, CountHandler) and h.get_counts()
+               for h in logging.getLogger("mkdocs").handlers)
 
 
 def _site_url(config: MkDocsConfig) -> str | None:

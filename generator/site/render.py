@@ -10,6 +10,7 @@ from __future__ import annotations
 import posixpath
 import re
 import shutil
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
@@ -18,10 +19,11 @@ from markupsafe import Markup
 
 from generator.catalog import Catalog
 from generator.load import LoadResult
-from generator.site.common import PlannedPage, SiteOptions, render
+from generator.site.common import DataFile, PlannedPage, SiteOptions, render
 from generator.site.listings import LOCATOR_HEAD
 from generator.site.markers import expand_markers
 from generator.site.pages import plan_site
+from generator.site.publish import PublishError, stage
 from generator.site.urls import UrlStyle
 
 ASSETS = Path(__file__).parent / "assets"
@@ -65,8 +67,11 @@ class OutputFolderError(Exception):
 def render_folder(result: LoadResult, as_of: date, out: Path, *, docs_dir: Path | None,
                   directory_urls: bool = True) -> int:
     """Write the whole site into ``out``, replacing an earlier render there; returns the
-    number of pages written. The site is written beside ``out`` and moved into place whole.
+    number of pages written. The site is written beside ``out`` and takes its place in one
+    rename (``generator.site.publish``): a run that fails or is killed leaves the old one.
     """
+    if out.exists() and not out.is_dir():
+        raise OutputFolderError(f"'{out}' is a file, not a folder: choose a folder")
     if out.exists() and not (out / MARKER).is_file() and any(out.iterdir()):
         raise OutputFolderError(
             f"'{out}' is not empty and was not written by 'render': choose another folder"
@@ -78,10 +83,21 @@ def render_folder(result: LoadResult, as_of: date, out: Path, *, docs_dir: Path 
     pages = list(plan.pages)
     if docs_dir is not None and docs_dir.is_dir():
         pages.extend(_docs_pages(docs_dir, catalog, urls))
-    final, out = out, out.with_name(f".{out.name}.partial")
-    if out.exists():
-        shutil.rmtree(out)
-    out.mkdir(parents=True)
+    try:
+        staging = stage(out)
+    except PublishError as exc:
+        raise OutputFolderError(str(exc)) from None
+    try:
+        _write(staging.path, pages, plan.files, urls, directory_urls=directory_urls)
+        staging.publish()
+    except BaseException:
+        staging.discard()
+        raise
+    return len(pages)
+
+
+def _write(out: Path, pages: list[PlannedPage], files: Sequence[DataFile], urls: UrlStyle, *,
+           directory_urls: bool) -> None:
     (out / MARKER).write_text("written by partner-locator render\n", encoding="utf-8")
     for page in pages:
         root = urls.href(page.src_uri, "")
@@ -96,7 +112,7 @@ def render_folder(result: LoadResult, as_of: date, out: Path, *, docs_dir: Path 
         target = out / urls.output_path(page.src_uri)
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(str(html), encoding="utf-8")
-    for data in plan.files:
+    for data in files:
         target = out / data.path
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data.read())
@@ -104,7 +120,3 @@ def render_folder(result: LoadResult, as_of: date, out: Path, *, docs_dir: Path 
     assets.mkdir(parents=True, exist_ok=True)
     for asset in sorted(ASSETS.iterdir()):
         shutil.copyfile(asset, assets / asset.name)
-    if final.exists():
-        shutil.rmtree(final)
-    out.replace(final)
-    return len(pages)

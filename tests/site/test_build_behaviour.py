@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from generator.site.publish import leftovers
 from tests.site.helpers import Build, mkdocs_build, project_copy, set_plugin_options
 
 pytestmark = pytest.mark.slow
@@ -46,6 +47,30 @@ def test_invalid_data_fails_the_build_and_keeps_the_previous_site(tmp_path: Path
     assert "partners/broken-partner.yml:5:" in result.output
     assert (site / "index.html").read_text(encoding="utf-8") == "previous site"
     assert sorted(p.name for p in site.iterdir()) == ["index.html"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["project", "site"]
+
+
+def test_a_failed_build_leaves_a_whole_previous_site_byte_identical(tmp_path: Path) -> None:
+    project = project_copy(tmp_path / "project", hostile=False)
+    site = tmp_path / "site"
+    assert mkdocs_build(project, site).returncode == 0
+    previous = digest(site)
+    partner = project / "partners" / "northwind-devops.yml"
+    good = partner.read_text(encoding="utf-8")
+    partner.write_text(good.replace("website:", "webiste:"), encoding="utf-8")
+    failed = mkdocs_build(project, site)
+    assert failed.returncode == 1
+    assert "partners/northwind-devops.yml:" in failed.output
+    assert "unknown key 'webiste'; did you mean 'website'?" in failed.output
+    assert digest(site) == previous
+    assert leftovers(site) == []
+    partner.write_text(good.replace("name: Northwind DevOps Inc.", "name: Northwind Fixed"),
+                       encoding="utf-8")
+    assert mkdocs_build(project, site).returncode == 0
+    assert "Northwind Fixed" in (site / "partners" / "northwind-devops" / "index.html"
+                                 ).read_text(encoding="utf-8")
+    assert leftovers(site) == []
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["project", "site"]
 
 
 @pytest.mark.parametrize("directory_urls", [True, False])
@@ -81,7 +106,14 @@ def test_docs_cannot_take_the_place_of_generated_pages(doc: str, message: str,
 
 def test_a_page_left_out_of_the_nav_fails_the_strict_build(tmp_path: Path) -> None:
     project = project_copy(tmp_path / "project", hostile=False)
+    site = tmp_path / "site"
+    assert mkdocs_build(project, site).returncode == 0
+    previous = digest(site)
     (project / "docs" / "stray.md").write_text("# Stray\n", encoding="utf-8")
-    result = mkdocs_build(project, tmp_path / "site")
+    result = mkdocs_build(project, site)
     assert result.returncode == 1
     assert "not included in the \"nav\" configuration:\n  - stray.md" in result.output
+    # MkDocs aborts a strict build after the last plugin event: the new site is not published.
+    assert "Aborted with 1 warnings in strict mode!" in result.output
+    assert digest(site) == previous
+    assert leftovers(site) == []

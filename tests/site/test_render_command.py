@@ -30,7 +30,7 @@ def test_render_writes_the_locator_profiles_and_docs(
     assert "Professional Services Partner" in profile
     assert (out / "handbook" / "channel-services" / "index.html").is_file()
     assert (out / "api" / "partners.json").is_file()
-    assert not list(tmp_path.glob(".*.partial"))
+    assert not list(tmp_path.glob(".*.partial*"))
 
 
 def test_render_with_flat_urls(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

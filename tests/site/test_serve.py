@@ -1,7 +1,9 @@
-"""``mkdocs serve`` shows a change to partners/ without a restart, and recovers from bad data."""
+"""``mkdocs serve`` shows a change to partners/ without a restart, shows broken data's errors on
+every page, and recovers when they are fixed."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -14,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from generator.site.plugin import ERROR_TITLE
 from tests.site.helpers import EPOCH, ROOT, project_copy
 
 SLUG = "northwind-devops"
@@ -32,6 +35,9 @@ def _get(url: str) -> str:
         with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 - our own server
             body: bytes = response.read()
             return body.decode("utf-8")
+    except urllib.error.HTTPError as error:  # 404: the body is the site's 404 page
+        text: str = error.read().decode("utf-8")
+        return text
     except (urllib.error.URLError, ConnectionError, TimeoutError):
         return ""
 
@@ -46,8 +52,8 @@ def _wait(check: Callable[[], bool], seconds: float, what: str, log: Path) -> No
     raise AssertionError(f"timed out waiting for {what}; mkdocs serve printed:\n{output[-3000:]}")
 
 
-@pytest.fixture
-def served(tmp_path: Path) -> Iterator[tuple[Path, str, Path]]:
+@contextlib.contextmanager
+def serving(tmp_path: Path) -> Iterator[tuple[Path, str, Path]]:
     """A project copy served by ``mkdocs serve`` on 127.0.0.1: (project, root URL, log)."""
     project = project_copy(tmp_path / "project", hostile=False)
     port = _free_port()
@@ -73,6 +79,13 @@ def served(tmp_path: Path) -> Iterator[tuple[Path, str, Path]]:
             server.wait(timeout=30)
 
 
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[tuple[Path, str, Path]]:
+    """A project copy served by ``mkdocs serve`` on 127.0.0.1: (project, root URL, log)."""
+    with serving(tmp_path) as server:
+        yield server
+
+
 @pytest.mark.slow
 def test_serve_rebuilds_when_a_partner_file_changes(served: tuple[Path, str, Path]) -> None:
     project, root, log = served
@@ -86,14 +99,30 @@ def test_serve_rebuilds_when_a_partner_file_changes(served: tuple[Path, str, Pat
                        encoding="utf-8")
     _wait(lambda: "Northwind Renamed" in _get(profile), 60, "the renamed partner", log)
 
-    # A broken edit is reported with its line; MkDocs then holds requests until a build
-    # succeeds again, and the fix brings the site back.
-    partner.write_text(text.replace("website:", "webiste:"), encoding="utf-8")
-    _wait(
-        lambda: f"partners/{SLUG}.yml:" in log.read_text(encoding="utf-8", errors="replace"),
-        60, "the located error", log,
-    )
-    assert "unknown key 'webiste'; did you mean 'website'?" in log.read_text(encoding="utf-8")
+    # A broken edit is reported with its line, in the log and on every page; the fix brings
+    # the site back.
+    broken = text.replace("website:", "webiste:").replace(
+        "summary:", "'<script>alert(1)</script>': x\nsummary:")
+    partner.write_text(broken, encoding="utf-8")
+    _wait(lambda: ERROR_TITLE in _get(profile), 60, "the error page", log)
+    for url in (root, f"{root}partners/", profile, f"{root}handbook/badges/"):
+        page = _get(url)
+        assert f"partners/{SLUG}.yml:3:1: error: unknown key &#39;webiste&#39;; did you mean " \
+            "&#39;website&#39;? [unknown-key]" in page, url
+        assert f"partners/{SLUG}.yml:2:1: error: missing required key &#39;website&#39; " \
+            "[missing-key]" in page, url
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+        assert "<script>alert(1)</script>" not in page
+        assert 'req.open("GET", "/livereload/"' in page  # MkDocs' reload script
+        assert "<p>3 errors in the partner files keep the site from being built." in page
+    missing = _get(f"{root}partners/not-a-partner-yet/")
+    assert f"partners/{SLUG}.yml:3:1: error: unknown key" in missing
+    assert 'fetch(location.href, {cache: "no-store"})' in missing  # the 404 page's own reload
+    output = log.read_text(encoding="utf-8")
+    assert f"partners/{SLUG}.yml:3:1: error: unknown key 'webiste'; did you mean 'website'?" \
+        in output
 
     partner.write_text(text, encoding="utf-8")
     _wait(lambda: NAME in _get(profile), 60, "recovery after the fix", log)
+    assert ERROR_TITLE not in _get(root)
+    assert ERROR_TITLE not in _get(f"{root}partners/not-a-partner-yet/")

@@ -1,0 +1,233 @@
+"""Publishing a site folder whole: written beside the old one, swapped in with one rename.
+
+A build writes into a sibling of the target, ``.<name>.partial-<token>``, in the same folder
+and so on the same filesystem. When everything is written and on disk, one system call puts
+it in place: on Linux ``renameat2(RENAME_EXCHANGE)`` swaps the old and the new folder, so the
+target path never stops naming a whole site; where there is no old site, a plain rename. Only
+then is the old tree (now at the partial name) removed.
+
+Where ``renameat2`` is missing (another system, an old C library, a filesystem that does not
+support the exchange), the old folder is renamed aside to ``.<name>.old-<token>`` and the new
+one renamed in: between those two renames the target does not exist. A process killed in that
+window leaves both folders; the next publish into the same target renames the old one back
+before it starts, so a reader then finds the previous site again.
+
+Leftovers of killed runs are removed by the next run. A folder in use is held with ``flock``,
+so two runs into the same target never delete each other's work.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import os
+import secrets
+import shutil
+import stat
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - not on POSIX: no locking, the rest works
+    fcntl = None  # type: ignore[assignment]
+
+_AT_FDCWD = -100
+_RENAME_EXCHANGE = 2
+#: Test hook: ``PHASE:FLAG_FILE`` makes a run write FLAG_FILE and wait at PHASE (``staged``:
+#: written and synced, not yet swapped; ``swapped``: new site in place, old tree not yet
+#: removed; ``aside``: in the fallback, old site renamed aside, new one not yet in), so a test
+#: can kill the process at an exact moment.
+PAUSE_ENV = "PARTNER_LOCATOR_PUBLISH_PAUSE"
+
+
+class PublishError(Exception):
+    """The target cannot be published to (it is a file, or its folder cannot be written)."""
+
+
+def _libc() -> ctypes.CDLL | None:
+    if sys.platform != "linux":
+        return None
+    try:
+        return ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True)
+    except OSError:
+        return None
+
+
+_LIBC = _libc()
+
+
+def _exchange_function() -> Callable[[bytes, bytes], int] | None:
+    """``renameat2(AT_FDCWD, a, AT_FDCWD, b, RENAME_EXCHANGE)``, or None where it is missing."""
+    function = getattr(_LIBC, "renameat2", None)
+    if function is None:
+        return None
+    function.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p,
+                         ctypes.c_uint]
+    function.restype = ctypes.c_int
+
+    def exchange(first: bytes, second: bytes) -> int:
+        if function(_AT_FDCWD, first, _AT_FDCWD, second, _RENAME_EXCHANGE) == 0:
+            return 0
+        return ctypes.get_errno()
+
+    return exchange
+
+
+#: Swaps two paths atomically and returns 0, or an errno; None where the call is missing.
+exchange: Callable[[bytes, bytes], int] | None = _exchange_function()
+
+
+def _checkpoint(phase: str) -> None:
+    hook = os.environ.get(PAUSE_ENV, "")
+    wanted, _, flag = hook.partition(":")
+    if hook and wanted == phase:
+        Path(flag).write_text(phase, encoding="utf-8")
+        time.sleep(600)
+
+
+def _lock(path: Path) -> int | None:
+    """Open ``path`` and hold an exclusive lock on it; None if another run holds it."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    if fcntl is None:  # pragma: no cover - not on POSIX
+        return fd
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        os.close(fd)
+        return None
+    return fd
+
+
+def _sync_tree(root: Path) -> None:
+    """Put the files and folders under ``root`` on disk before they are published."""
+    fd = os.open(root, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    try:
+        # One syncfs covers every file and directory entry of the filesystem.
+        if _LIBC is not None and hasattr(_LIBC, "syncfs") and _LIBC.syncfs(fd) == 0:
+            return
+    finally:
+        os.close(fd)
+    for folder, _dirs, names in os.walk(root):  # pragma: no cover - without syncfs
+        for name in names:
+            path = Path(folder) / name
+            if not path.is_symlink():
+                _fsync(path, os.O_RDONLY)
+        _fsync(Path(folder), os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+
+
+def _fsync(path: Path, flags: int) -> None:
+    fd = os.open(path, flags)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+class Staging:
+    """A new site being written beside ``target``; :meth:`publish` or :meth:`discard` it."""
+
+    def __init__(self, target: Path, path: Path, lock: int | None) -> None:
+        self.target = target
+        self.path = path
+        self._lock = lock
+
+    def publish(self) -> None:
+        """Put the staged site in place of the target in one step, then drop the old tree."""
+        _sync_tree(self.path)
+        _checkpoint("staged")
+        parent = self.target.parent
+        if not os.path.lexists(self.target):
+            self.path.rename(self.target)
+            old = None
+        else:
+            old_lock = _lock(self.target)
+            error = exchange(bytes(self.path), bytes(self.target)) if exchange else -1
+            if error == 0:
+                old = self.path  # the old site now sits at the staging name
+            else:
+                old = _unique(parent, f".{self.target.name}.old-")
+                self.target.rename(old)
+                _checkpoint("aside")
+                self.path.rename(self.target)
+            _fsync(parent, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+            _checkpoint("swapped")
+            if old_lock is not None:
+                os.close(old_lock)
+        self._release()
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+
+    def discard(self) -> None:
+        """Remove the staged folder; the target stays as it was."""
+        self._release()
+        shutil.rmtree(self.path, ignore_errors=True)
+
+    def _release(self) -> None:
+        if self._lock is not None:
+            os.close(self._lock)
+            self._lock = None
+
+
+def _unique(parent: Path, prefix: str) -> Path:
+    return parent / f"{prefix}{secrets.token_hex(6)}"
+
+
+def leftovers(target: Path) -> list[Path]:
+    """Staging and set-aside folders of earlier runs into ``target``, sorted by name."""
+    prefixes = (f".{target.name}.partial-", f".{target.name}.old-")
+    if not target.parent.is_dir():
+        return []
+    return sorted(p for p in target.parent.iterdir() if p.name.startswith(prefixes))
+
+
+def _tidy(target: Path) -> None:
+    """Restore a site left aside by a killed fallback publish; remove unused leftovers."""
+    for path in leftovers(target):
+        if path.is_symlink() or not path.is_dir():
+            path.unlink(missing_ok=True)
+            continue
+        lock = _lock(path)
+        if lock is None:
+            continue  # another run is using it
+        try:
+            if path.name.startswith(f".{target.name}.old-") and not os.path.lexists(target):
+                path.rename(target)
+            else:
+                shutil.rmtree(path, ignore_errors=True)
+        finally:
+            os.close(lock)
+
+
+def stage(site_dir: Path, *, copy_previous: bool = False) -> Staging:
+    """Start a new site for ``site_dir``: an empty sibling folder, or a copy of the current
+    site with its times kept (``copy_previous``, for MkDocs' ``--dirty`` builds).
+
+    A ``site_dir`` that is a symlink, or lies under one, is published where it really is, so
+    the link keeps pointing at the site and the rename stays on one filesystem.
+    """
+    target = Path(os.path.realpath(site_dir))
+    if target.exists() and not target.is_dir():
+        raise PublishError(f"'{site_dir}' is not a folder")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        _tidy(target)
+        while True:
+            path = _unique(target.parent, f".{target.name}.partial-")
+            try:
+                path.mkdir()
+                break
+            except FileExistsError:  # pragma: no cover - 48 random bits
+                continue
+        lock = _lock(path)
+        if target.is_dir():
+            # The published folder keeps the mode the old one had, as an in-place build would.
+            path.chmod(stat.S_IMODE(target.stat().st_mode))
+            if copy_previous:
+                shutil.copytree(target, path, symlinks=True, dirs_exist_ok=True)
+    except OSError as exc:
+        raise PublishError(f"cannot write beside '{site_dir}': {exc.strerror or exc}") from None
+    return Staging(target, path, lock)
+
