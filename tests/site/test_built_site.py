@@ -211,7 +211,7 @@ def test_links_from_data_are_http_and_do_not_share_the_window(site: Path,
     for entry in catalog.entries:
         page = site / "partners" / entry.slug / "index.html"
         external = [a for t, _, a in links(page) if t == "a"
-                    and urlsplit(a["href"]).scheme not in ("", "mailto")]
+                    and urlsplit(a["href"]).scheme not in ("", "mailto", "tel")]
         websites = [a for a in external if a["href"] == entry.partner.website]
         assert websites, entry.slug
         for attrs in external:
@@ -220,6 +220,66 @@ def test_links_from_data_are_http_and_do_not_share_the_window(site: Path,
             assert urlsplit(attrs["href"]).scheme in ("http", "https")
             if attrs.get("target") == "_blank" or attrs["href"] == entry.partner.website:
                 assert "noopener" in attrs.get("rel", "").split()
+
+
+def _meta(page: Path) -> dict[str, str]:
+    return {a.get("property") or a.get("name", ""): a.get("content", "")
+            for t, a in parse(page).tags if t == "meta"}
+
+
+def test_a_profile_opens_with_a_summary_box_and_calls_to_action(site: Path) -> None:
+    html = (site / "partners" / "elbe-devops" / "index.html").read_text(encoding="utf-8")
+    box = html[html.index('<section class="pl-facts"'):html.index("</section>")]
+    text = " ".join(re.sub(r"<[^>]+>", " ", box).split())
+    assert text.startswith("Badges PSP Professional Services Partner TSP Training Services "
+                           "Partner Tier Select Headquarters Hamburg, Germany Visit website")
+    assert '<a class="pl-button" href="tel:+494055501234"><span class="pl-visually-hidden">' \
+           "Call </span>+49 40 5550 1234</a>" in box
+    assert 'href="mailto:kontakt@elbe-devops.example"' in box
+    # The box comes before the details, and nothing about contact is left for the end.
+    assert html.index('class="pl-facts"') < html.index('id="badges"') < html.index('id="offices"')
+    assert 'id="contact"' not in html
+    assert '<p class="pl-crumbs"><a href="../">Find a partner</a></p>' in html
+
+
+def test_a_profile_without_a_logo_shows_its_initials(site: Path) -> None:
+    page = site / "partners" / "oresund-devops" / "index.html"
+    html = page.read_text(encoding="utf-8")
+    assert '<span class="pl-profile__logo pl-profile__initials" aria-hidden="true">ØD</span>' \
+           in html
+    assert not [a for t, a in parse(page).tags if t == "img" and "pl-profile__logo" in
+                a.get("class", "")]
+
+
+def test_profiles_carry_open_graph_and_twitter_card_tags(site: Path) -> None:
+    meta = _meta(site / "partners" / "elbe-devops" / "index.html")
+    assert meta["og:type"] == "website"
+    assert meta["og:title"] == "Elbe DevOps GmbH"
+    assert meta["og:description"].startswith("Hamburg-based consultancy")
+    assert meta["og:url"] == "https://partners.example.com/partners/elbe-devops/"
+    assert meta["og:image"] == "https://partners.example.com/logos/elbe-devops.svg"
+    assert meta["twitter:card"] == "summary"
+    without_logo = _meta(site / "partners" / "oresund-devops" / "index.html")
+    assert without_logo["og:title"] == "Øresund DevOps ApS"
+    assert "og:image" not in without_logo
+
+
+def test_hostile_contact_details_stay_text_in_links_and_tags(site: Path) -> None:
+    page = site / "partners" / HOSTILE_SLUG / "index.html"
+    html = page.read_text(encoding="utf-8")
+    assert 'href="tel:+49301"' in html
+    assert "+49 30 &lt;b&gt;1&lt;/b&gt;</a>" in html
+    meta = _meta(page)
+    assert meta["og:title"].startswith('<script>alert("xss-name")</script>')  # as text
+    assert '<meta property="og:title" content="&lt;script&gt;' in html
+
+
+def test_browse_pages_file_names_by_the_letter_readers_see(site: Path) -> None:
+    o_list = (site / "browse" / "letter" / "o" / "index.html").read_text(encoding="utf-8")
+    names = re.findall(r'<li><a href="[^"]+">([^<]+)</a>', o_list)
+    assert names == ["O&#39;Donnell &amp; Ruiz DevOps", "Øresund DevOps ApS",
+                     "Outback Ops Pty Ltd"]
+    assert not (site / "browse" / "letter" / "0-9").exists()
 
 
 # --- open data and sitemaps -----------------------------------------------------------------
