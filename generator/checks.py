@@ -33,7 +33,9 @@ from generator.model import (
 MAX_LOGO_BYTES = 256 * 1024
 LOGO_SUFFIXES = (".svg", ".png")
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-_EMAIL_RE = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+$")
+#: An e-mail address as ``validate`` accepts it; the editor schema states the same pattern.
+EMAIL_PATTERN = r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+$"
+_EMAIL_RE = re.compile(EMAIL_PATTERN)
 _PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 
