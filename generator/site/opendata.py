@@ -13,6 +13,9 @@ from generator.catalog import Catalog
 from generator.site.common import DataFile, logo_path, profile_src
 from generator.site.urls import UrlStyle
 
+#: Where the export's JSON Schema is published, beside the export.
+API_SCHEMA_FILE = "api/partners.schema.json"
+
 #: The sitemap protocol's limit of URLs in one file.
 SITEMAP_LIMIT = 50_000
 
@@ -61,6 +64,78 @@ def api_bytes(catalog: Catalog, urls: UrlStyle) -> bytes:
     lines = [json.dumps(p, ensure_ascii=False, separators=(",", ":")) for p in doc["partners"]]
     head = f'{{"as_of":"{doc["as_of"]}","count":{doc["count"]},"partners":[\n'
     return (head + ",\n".join(lines) + "\n]}\n").encode()
+
+
+def api_schema(catalog: Catalog) -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) of ``api_document``'s output, with the program's ids."""
+    program = catalog.program
+
+    def ids(values: Sequence[str]) -> dict[str, Any]:
+        return {"type": "string", "enum": sorted(values)}
+
+    def nullable(schema: dict[str, Any]) -> dict[str, Any]:
+        return {"anyOf": [schema, {"type": "null"}]}
+
+    day = {"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
+    text = {"type": "string", "minLength": 1}
+    place = _object({"country": {"type": "string", "pattern": "^[A-Z]{2}$"}, "city": text})
+    badge = _object({
+        "id": ids([b.id for b in program.badges]),
+        "status": {"type": "string", "enum": ["active", "grace"]},
+        "granted": day,
+        "next_review": nullable(day),
+    })
+    partner = _object({
+        "slug": {"type": "string", "pattern": "^[a-z0-9]+(?:-[a-z0-9]+)*$"},
+        "name": text,
+        "website": {"type": "string", "format": "uri", "pattern": "^[Hh][Tt][Tt][Pp][Ss]?://"},
+        "summary": text,
+        "logo": nullable({"type": "string", "pattern": r"^logos/[a-z0-9-]+\.(svg|png)$"}),
+        "profile": {"type": "string", "pattern": "^partners/"},
+        "headquarters": place,
+        "locations": {"type": "array", "items": place},
+        "regions": {"type": "array", "uniqueItems": True,
+                    "items": ids([r.id for r in program.regions])},
+        "languages": {"type": "array", "uniqueItems": True,
+                      "items": {"type": "string", "pattern": "^[a-z]{2}$"}},
+        "industries": {"type": "array", "uniqueItems": True,
+                       "items": ids([i.id for i in program.industries])},
+        "services": {"type": "array", "uniqueItems": True, "minItems": 1,
+                     "items": ids([s.id for s in program.services])},
+        "contact": _object({"email": nullable({"type": "string", "format": "email"}),
+                            "phone": nullable({"type": "string"})}),
+        "tier": nullable(ids([t.id for t in program.tiers])),
+        "badges": {"type": "array", "items": badge},
+        "certified": {
+            "type": "object",
+            "propertyNames": ids([c.id for c in program.certifications]),
+            "additionalProperties": {"type": "integer", "minimum": 1},
+        },
+    })
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "partners.schema.json",
+        "title": "Partner Locator open data",
+        "description": "Every partner's public details and held badges on one day "
+                       "(/api/partners.json).",
+        **_object({
+            "as_of": day,
+            "count": {"type": "integer", "minimum": 0},
+            "partners": {"type": "array", "items": {"$ref": "#/$defs/partner"}},
+        }),
+        "$defs": {"partner": partner},
+    }
+
+
+def _object(properties: dict[str, Any]) -> dict[str, Any]:
+    """An object with exactly these properties, every one of them present."""
+    return {"type": "object", "properties": properties, "required": list(properties),
+            "additionalProperties": False}
+
+
+def api_schema_bytes(catalog: Catalog) -> bytes:
+    """The schema as stable, indented UTF-8 JSON."""
+    return (json.dumps(api_schema(catalog), indent=2, ensure_ascii=False) + "\n").encode()
 
 
 # --- sitemaps -------------------------------------------------------------------------------

@@ -17,7 +17,7 @@ from generator.facets import compute_facets, facet_registry
 from generator.site.common import API_FILE, DataFile, PlannedPage, SiteOptions, SitePlan, logo_path
 from generator.site.listings import browse_lists, directory_pages, locator_page
 from generator.site.locator_index import build_locator_index
-from generator.site.opendata import api_bytes
+from generator.site.opendata import API_SCHEMA_FILE, api_bytes, api_schema_bytes
 from generator.site.profiles import profile_page
 from generator.site.urls import UrlStyle
 
@@ -42,7 +42,8 @@ def plan_site(catalog: Catalog, partners_dir: Path, options: SiteOptions,
     ]
     pages.extend(profiles)
     pages.extend(directory_pages(catalog, groups, urls, options))
-    files = [DataFile(API_FILE, api_bytes(catalog, urls))]
+    files = [DataFile(API_FILE, api_bytes(catalog, urls)),
+             DataFile(API_SCHEMA_FILE, api_schema_bytes(catalog))]
     files.extend(DataFile(path, content) for path, content in index.files.items())
     for entry in catalog.entries:
         if entry.partner.logo is not None and (target := logo_path(entry)) is not None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import gzip
 import json
 import re
+import subprocess
+import sys
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from datetime import date
@@ -283,6 +285,24 @@ def test_browse_pages_file_names_by_the_letter_readers_see(site: Path) -> None:
 
 
 # --- open data and sitemaps -----------------------------------------------------------------
+
+
+def test_the_built_open_data_passes_check_jsonschema_with_its_schema(site: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "check_jsonschema", "--schemafile",
+         str(site / "api" / "partners.schema.json"), str(site / "api" / "partners.json")],
+        capture_output=True, text=True, check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "ok -- validation done" in done.stdout
+
+
+def test_the_api_page_offers_the_files_as_downloads(site: Path) -> None:
+    page = site / "api" / "index.html"
+    hrefs = {a["href"]: a for t, a in parse(page).tags if t == "a" and "href" in a}
+    assert "download" in hrefs["partners.json"]
+    assert "download" in hrefs["partners.schema.json"]
+    assert (page.parent / "partners.schema.json").resolve().is_file()
 
 
 def test_api_lists_every_partner_with_held_badges(site: Path, catalog: Catalog) -> None:
