@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import re
 import subprocess
 import sys
@@ -19,7 +20,7 @@ import pytest
 from generator.catalog import Catalog
 from generator.load import load_folder
 from generator.site.locator_index import DATA_DIR
-from tests.site.helpers import HOSTILE_SLUG, Build
+from tests.site.helpers import HOSTILE_SLUG, Build, mkdocs_build, project_copy
 
 pytestmark = pytest.mark.slow
 AS_OF = date(2026, 11, 28)
@@ -320,27 +321,74 @@ def test_api_lists_every_partner_with_held_badges(site: Path, catalog: Catalog) 
                     "legacy_grants", "practices", "tracks"} & set(record)
 
 
-def test_sitemaps_keep_the_root_small_and_list_every_profile(site: Path,
-                                                             catalog: Catalog) -> None:
-    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
-    root = ET.parse(site / "sitemap.xml").getroot()
-    core = [e.text or "" for e in root.findall("s:url/s:loc", ns)]
-    assert len(core) < 20
-    assert not any("/partners/" in u and u != "https://partners.example.com/partners/"
-                   for u in core)
-    index = ET.parse(site / "sitemap-index.xml").getroot()
-    parts = [e.text or "" for e in index.findall("s:sitemap/s:loc", ns)]
-    assert parts[0] == "https://partners.example.com/sitemap.xml"
-    listed: set[str] = set()
-    for part in parts[1:]:
-        tree = ET.parse(site / part.removeprefix("https://partners.example.com/")).getroot()
-        urls = [e.text or "" for e in tree.findall("s:url/s:loc", ns)]
-        assert len(urls) <= 50_000
-        listed.update(urls)
+SITEMAP_NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+W3C_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def sitemap_urls(sitemap: Path, site_url: str) -> dict[str, str | None]:
+    """The URLs of a sitemap and their lastmod, checked against the protocol's rules."""
+    root = ET.parse(sitemap).getroot()
+    assert root.tag == SITEMAP_NS + "urlset"
+    urls: dict[str, str | None] = {}
+    for url in root:
+        assert url.tag == SITEMAP_NS + "url"
+        children = [c.tag.removeprefix(SITEMAP_NS) for c in url]
+        assert children in (["loc"], ["loc", "lastmod"]), children
+        loc = url.findtext(SITEMAP_NS + "loc") or ""
+        assert loc.startswith(site_url) and len(loc) < 2048  # at or below the sitemap's folder
+        lastmod = url.findtext(SITEMAP_NS + "lastmod")
+        assert lastmod is None or W3C_DAY.match(lastmod)
+        assert loc not in urls
+        urls[loc] = lastmod
+    assert len(urls) <= 50_000
+    return urls
+
+
+def test_one_root_sitemap_lists_every_page(site: Path, catalog: Catalog) -> None:
+    base = "https://partners.example.com/"
+    urls = sitemap_urls(site / "sitemap.xml", base)
     for entry in catalog.entries:
-        assert f"https://partners.example.com/partners/{entry.slug}/" in listed
+        assert f"{base}partners/{entry.slug}/" in urls
+    for page in ("", "partners/", "handbook/channel-services/", "api/", "browse/",
+                 "browse/letter/o/"):
+        assert base + page in urls
+    # The test project is no git work tree: no page claims a day it cannot know.
+    assert set(urls.values()) == {None}
+    assert not (site / "sitemaps").exists()
+    assert not (site / "sitemap-index.xml").exists()
+    assert (site / "robots.txt").read_text().endswith(f"Sitemap: {base}sitemap.xml\n")
     assert gzip.decompress((site / "sitemap.xml.gz").read_bytes()) == (
         site / "sitemap.xml").read_bytes()
+
+
+def test_lastmod_is_the_day_a_pages_source_last_changed(tmp_path: Path) -> None:
+    project = project_copy(tmp_path / "project", hostile=False)
+    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com",
+           "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.com"}
+
+    def commit(day: str, *paths: str) -> None:
+        stamp = {"GIT_AUTHOR_DATE": f"{day}T10:00:00Z", "GIT_COMMITTER_DATE": f"{day}T10:00:00Z"}
+        subprocess.run(["git", "-C", str(project), "add", *paths], check=True, env=env)
+        subprocess.run(["git", "-C", str(project), "commit", "-qm", day], check=True,
+                       env=env | stamp)
+
+    subprocess.run(["git", "-C", str(project), "init", "-q"], check=True)
+    commit("2025-01-15", ".")
+    elbe = project / "partners" / "elbe-devops.yml"
+    elbe.write_text(elbe.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    commit("2025-06-30", "partners/elbe-devops.yml")
+    program = project / "partners" / "program.yml"
+    program.write_text(program.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    commit("2025-09-01", "partners/program.yml")
+    result = mkdocs_build(project, tmp_path / "site")
+    assert result.returncode == 0, result.output
+    urls = sitemap_urls(tmp_path / "site" / "sitemap.xml", "https://partners.example.com/")
+    base = "https://partners.example.com/"
+    assert urls[base + "partners/elbe-devops/"] == "2025-06-30"
+    assert urls[base + "partners/aurora-pipelines/"] == "2025-01-15"
+    assert urls[base + "handbook/badges/"] == "2025-09-01"  # its tables come from program.yml
+    assert urls[base + "architecture/"] == "2025-01-15"
+    assert urls[base + "partners/"] is None  # the locator has no single source
 
 
 # --- privacy and escaping -------------------------------------------------------------------
