@@ -285,6 +285,30 @@ def test_browse_pages_file_names_by_the_letter_readers_see(site: Path) -> None:
     assert not (site / "browse" / "letter" / "0-9").exists()
 
 
+#: Words that name the vendor's product or the vendor without saying GitLab, the one name the
+#: site uses for both.
+VAGUE_VENDOR = re.compile(r"\bthe (?:vendor|platform)\b|\bvendor's|\bplatform's", re.IGNORECASE)
+
+
+def prose(html: str) -> str:
+    """A page's own running text: no scripts, styles, code, tags, or partners' own summaries."""
+    html = re.sub(r'<p class="pl-profile__summary">.*?</p>', " ", html, flags=re.DOTALL)
+    html = re.sub(r"<(script|style|code|pre)\b.*?</\1>", " ", html, flags=re.DOTALL)
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+
+def test_the_site_names_the_platform_and_the_vendor_gitlab_throughout(site: Path) -> None:
+    vague = {}
+    for page in sorted(site.rglob("*.html")):
+        found = VAGUE_VENDOR.findall(prose(page.read_text(encoding="utf-8")))
+        if found:
+            vague[str(page.relative_to(site))] = found
+    assert vague == {}
+    handbook = prose((site / "handbook" / "channel-services" / "index.html").read_text(
+        encoding="utf-8"))
+    assert "build a services business around GitLab" in handbook
+
+
 # --- open data and sitemaps -----------------------------------------------------------------
 
 
