@@ -83,7 +83,8 @@ def test_the_summary_box_and_its_calls_to_action_are_on_the_first_screen(
         assert call.get_attribute("href") == "tel:+494055501234"
         assert tab.get_by_role("link", name="Email kontakt@elbe-devops.example").is_visible()
         logo = tab.locator("img.pl-profile__logo").bounding_box()
-        assert logo is not None and (round(logo["width"]), round(logo["height"])) == (96, 96)
+        size = 64 if width == "phone" else 96  # smaller beside the name on a phone
+        assert logo is not None and (round(logo["width"]), round(logo["height"])) == (size, size)
         # Nothing of the page is wider than the screen.
         assert tab.evaluate("() => document.documentElement.scrollWidth") <= WIDTHS[width][0]
     finally:
@@ -94,7 +95,7 @@ def test_the_summary_box_and_its_calls_to_action_are_on_the_first_screen(
 def test_the_placeholder_logo_shows_white_initials_on_indigo(browser: Any, browser_site: Served,
                                                               scheme: str) -> None:
     context, tab = open_page(browser, browser_site.url + "partners/oresund-devops/",
-                             width="phone", scheme=scheme)
+                             width="laptop", scheme=scheme)
     try:
         placeholder = tab.locator(".pl-profile__initials")
         assert placeholder.inner_text() == "ØD"
@@ -135,5 +136,19 @@ def test_no_serious_accessibility_findings_on_profiles_and_lists(
         bad = [f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:5]}"
                for v in result["violations"] if v["impact"] in ("serious", "critical")]
         assert bad == []
+    finally:
+        context.close()
+
+
+def test_api_field_names_never_break_inside_a_name_on_a_phone(browser: Any,
+                                                               browser_site: Served) -> None:
+    context, tab = open_page(browser, browser_site.url + "api/", width="phone", scheme="light")
+    try:
+        lines = tab.locator("table td:first-child code").evaluate_all(
+            "codes => codes.map(c => [c.textContent, c.getClientRects().length])")
+        assert len(lines) > 15
+        assert [name for name, count in lines if count != 1] == []
+        download = tab.get_by_role("link", name="Download partners.json")
+        assert download.get_attribute("download") is not None
     finally:
         context.close()
