@@ -13,7 +13,10 @@ import unicodedata
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
 from types import MappingProxyType
+
+from pyuca import Collator  # type: ignore[import-untyped]  # ships no type hints
 
 from generator.badges import BadgeState, certified_count, evaluate_partner
 from generator.badges.kinds import certified_noun, track_on
@@ -64,7 +67,8 @@ class CatalogEntry:
     regions: tuple[Region, ...]
     certified: tuple[CertifiedCount, ...]
     last_awarded: date | None
-    sort_name: str
+    #: The name's Unicode Collation Algorithm key: the order a reader expects.
+    sort_name: tuple[int, ...]
 
     @property
     def slug(self) -> str:
@@ -83,16 +87,46 @@ class CatalogEntry:
 
     @property
     def letter(self) -> str:
-        """The browse letter: ``a`` to ``z``, or ``0-9`` for anything else."""
-        first = self.sort_name[:1]
-        return first if "a" <= first <= "z" else "0-9"
+        """The browse letter: ``a`` to ``z`` (Ø under o, Æ under a, Ł under l), else ``0-9``."""
+        return name_letter(self.sort_name)
 
 
-def name_key(name: str) -> str:
-    """A sort key for names: accents folded, case ignored, spaces collapsed."""
-    decomposed = unicodedata.normalize("NFKD", name)
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(plain.casefold().split())
+@cache
+def _collator() -> Collator:
+    return Collator()
+
+
+def name_key(name: str) -> tuple[int, ...]:
+    """A sort key for names by the Unicode Collation Algorithm, spaces collapsed.
+
+    Letters sort as readers of Latin scripts expect: ``Øresund`` beside ``Oresund``, ``Æ``
+    as ``ae``, ``Ł`` with ``L``; case and accents only break ties.
+    """
+    text = " ".join(unicodedata.normalize("NFC", name).split())
+    key: tuple[int, ...] = _collator().sort_key(text)
+    return key
+
+
+@cache
+def _letter_weights() -> tuple[dict[int, str], int]:
+    """The primary weight of each letter a to z, and the lowest weight of a digit."""
+    letters = {name_key(c)[0]: c for c in "abcdefghijklmnopqrstuvwxyz"}
+    return letters, name_key("0")[0]
+
+
+def name_letter(key: tuple[int, ...]) -> str:
+    """The letter a name files under: its first letter or digit by primary weight.
+
+    Punctuation before the first letter or digit is skipped; a first letter that is not a
+    variant of a to z (Greek, Cyrillic, Þ) files under ``0-9`` with the digits.
+    """
+    letters, first_digit = _letter_weights()
+    for weight in key:
+        if weight == 0:
+            break  # the end of the primary weights
+        if weight >= first_digit:
+            return letters.get(weight, "0-9")
+    return "0-9"
 
 
 def tier_on(partner: Partner, day: date) -> str | None:
@@ -170,12 +204,12 @@ class Catalog:
         return tuple(sorted(self.entries, key=by_recent_award))
 
 
-def by_name(entry: CatalogEntry) -> tuple[str, str]:
-    """Sort key: name (folded), then slug."""
+def by_name(entry: CatalogEntry) -> tuple[tuple[int, ...], str]:
+    """Sort key: name (collated), then slug."""
     return (entry.sort_name, entry.slug)
 
 
-def by_recent_award(entry: CatalogEntry) -> tuple[int, str, str]:
+def by_recent_award(entry: CatalogEntry) -> tuple[int, tuple[int, ...], str]:
     """Sort key: latest award first, then name, then slug; no award last."""
     ordinal = entry.last_awarded.toordinal() if entry.last_awarded is not None else 0
     return (-ordinal, entry.sort_name, entry.slug)

@@ -4,14 +4,20 @@ from __future__ import annotations
 
 import gzip
 import json
-from collections.abc import Sequence
+import subprocess
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape as xml_escape
 
 from generator.catalog import Catalog
 from generator.site.common import DataFile, logo_path, profile_src
 from generator.site.urls import UrlStyle
+
+#: Where the export's JSON Schema is published, beside the export.
+API_SCHEMA_FILE = "api/partners.schema.json"
 
 #: The sitemap protocol's limit of URLs in one file.
 SITEMAP_LIMIT = 50_000
@@ -63,15 +69,156 @@ def api_bytes(catalog: Catalog, urls: UrlStyle) -> bytes:
     return (head + ",\n".join(lines) + "\n]}\n").encode()
 
 
+def api_schema(catalog: Catalog) -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) of ``api_document``'s output, with the program's ids."""
+    program = catalog.program
+
+    def ids(values: Sequence[str]) -> dict[str, Any]:
+        return {"type": "string", "enum": sorted(values)}
+
+    def nullable(schema: dict[str, Any]) -> dict[str, Any]:
+        return {"anyOf": [schema, {"type": "null"}]}
+
+    day = {"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
+    text = {"type": "string", "minLength": 1}
+    place = _object({"country": {"type": "string", "pattern": "^[A-Z]{2}$"}, "city": text})
+    badge = _object({
+        "id": ids([b.id for b in program.badges]),
+        "status": {"type": "string", "enum": ["active", "grace"]},
+        "granted": day,
+        "next_review": nullable(day),
+    })
+    partner = _object({
+        "slug": {"type": "string", "pattern": "^[a-z0-9]+(?:-[a-z0-9]+)*$"},
+        "name": text,
+        "website": {"type": "string", "format": "uri", "pattern": "^[Hh][Tt][Tt][Pp][Ss]?://"},
+        "summary": text,
+        "logo": nullable({"type": "string", "pattern": r"^logos/[a-z0-9-]+\.(svg|png)$"}),
+        "profile": {"type": "string", "pattern": "^partners/"},
+        "headquarters": place,
+        "locations": {"type": "array", "items": place},
+        "regions": {"type": "array", "uniqueItems": True,
+                    "items": ids([r.id for r in program.regions])},
+        "languages": {"type": "array", "uniqueItems": True,
+                      "items": {"type": "string", "pattern": "^[a-z]{2}$"}},
+        "industries": {"type": "array", "uniqueItems": True,
+                       "items": ids([i.id for i in program.industries])},
+        "services": {"type": "array", "uniqueItems": True, "minItems": 1,
+                     "items": ids([s.id for s in program.services])},
+        "contact": _object({"email": nullable({"type": "string", "format": "email"}),
+                            "phone": nullable({"type": "string"})}),
+        "tier": nullable(ids([t.id for t in program.tiers])),
+        "badges": {"type": "array", "items": badge},
+        "certified": {
+            "type": "object",
+            "propertyNames": ids([c.id for c in program.certifications]),
+            "additionalProperties": {"type": "integer", "minimum": 1},
+        },
+    })
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "partners.schema.json",
+        "title": "Partner Locator open data",
+        "description": "Every partner's public details and held badges on one day "
+                       "(/api/partners.json).",
+        **_object({
+            "as_of": day,
+            "count": {"type": "integer", "minimum": 0},
+            "partners": {"type": "array", "items": {"$ref": "#/$defs/partner"}},
+        }),
+        "$defs": {"partner": partner},
+    }
+
+
+def _object(properties: dict[str, Any]) -> dict[str, Any]:
+    """An object with exactly these properties, every one of them present."""
+    return {"type": "object", "properties": properties, "required": list(properties),
+            "additionalProperties": False}
+
+
+def api_schema_bytes(catalog: Catalog) -> bytes:
+    """The schema as stable, indented UTF-8 JSON."""
+    return (json.dumps(api_schema(catalog), indent=2, ensure_ascii=False) + "\n").encode()
+
+
 # --- sitemaps -------------------------------------------------------------------------------
 
 
-def _urlset(urls: Sequence[str], lastmod: str) -> bytes:
+@dataclass(frozen=True)
+class SitemapPage:
+    """One URL of the sitemaps and the source files its content is made from."""
+
+    path: str
+    sources: tuple[str, ...] = ()
+
+
+def git_days(folder: Path) -> dict[Path, date]:
+    """The day of the last commit that changed each file of the git work tree holding ``folder``.
+
+    One ``git log`` over the whole history, newest first, so the first day seen for a path is
+    its last change. Outside a git work tree, or without git, the answer is empty: pages then
+    carry no ``lastmod`` rather than a day that may be false.
+    """
+    try:
+        top = subprocess.run(  # noqa: S603 - a fixed git subcommand
+            ["git", "-C", str(folder), "rev-parse", "--show-toplevel"],  # noqa: S607 - git on PATH
+            capture_output=True, text=True, check=True,
+        ).stdout.strip()
+        log = subprocess.run(  # noqa: S603 - a fixed git subcommand
+            ["git", "-C", top, "-c", "core.quotepath=off", "log",  # noqa: S607 - git on PATH
+             "--no-renames", "--name-only", "--format=%x00%cs"],
+            capture_output=True, text=True, encoding="utf-8", check=True,
+        ).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return {}
+    root = Path(top)
+    days: dict[Path, date] = {}
+    day: date | None = None
+    for line in log.splitlines():
+        if line.startswith("\0"):
+            day = date.fromisoformat(line[1:])
+        elif line and day is not None:
+            days.setdefault(root / line, day)
+    return days
+
+
+def sitemap_pages(catalog: Catalog, plan_pages: Sequence[tuple[str, str]], *,
+                  doc_pages: Sequence[str], docs_dir: Path, partners_dir: Path,
+                  urls: UrlStyle) -> list[SitemapPage]:
+    """Every page of the site with its sources: ``docs/`` pages their Markdown (handbook pages
+    also ``program.yml``, whose figures they show), profiles their partner file and logo.
+
+    ``plan_pages`` are the generated pages as (source path, kind); generated pages other than
+    profiles (the locator, the directory) have no single source and get no day.
+    """
+    program = str(partners_dir / "program.yml")
+    by_src = {profile_src(e.slug): e for e in catalog.entries}
+    pages = []
+    for src in sorted(doc_pages):
+        sources = [str(docs_dir / src)]
+        if src.startswith("handbook/"):
+            sources.append(program)
+        pages.append(SitemapPage(urls.page_url(src), tuple(sources)))
+    for src, _kind in plan_pages:
+        entry = by_src.get(src)
+        if entry is None:
+            pages.append(SitemapPage(urls.page_url(src)))
+            continue
+        sources = [str(partners_dir / f"{entry.slug}.yml")]
+        if entry.partner.logo:
+            sources.append(str(partners_dir / entry.partner.logo))
+        pages.append(SitemapPage(urls.page_url(src), tuple(sources)))
+    return pages
+
+
+def _lastmod(day: date | None) -> str:
+    return f"<lastmod>{day.isoformat()}</lastmod>" if day is not None else ""
+
+
+def _urlset(entries: Sequence[tuple[str, date | None]]) -> bytes:
     lines = ['<?xml version="1.0" encoding="UTF-8"?>',
              '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
-    lines.extend(
-        f"  <url><loc>{xml_escape(u)}</loc><lastmod>{lastmod}</lastmod></url>" for u in urls
-    )
+    lines.extend(f"  <url><loc>{xml_escape(u)}</loc>{_lastmod(d)}</url>" for u, d in entries)
     lines.append("</urlset>")
     return ("\n".join(lines) + "\n").encode()
 
@@ -81,30 +228,39 @@ def gzipped(content: bytes) -> bytes:
     return gzip.compress(content, compresslevel=9, mtime=0)
 
 
-def sitemap_files(site_url: str, core: Sequence[str], bulk: Sequence[str], as_of: date,
+def sitemap_files(site_url: str, pages: Sequence[SitemapPage], days: Mapping[Path, date],
                   limit: int = SITEMAP_LIMIT) -> tuple[DataFile, ...]:
-    """A small ``sitemap.xml`` of the core pages, parts for the rest, and an index of both.
+    """``/sitemap.xml`` with every URL, or, over ``limit`` URLs, an index of root-level parts.
 
-    Material's instant navigation reads ``sitemap.xml`` on the first page load, so it lists
-    only the handbook, the locator and other hand-written pages; profiles and directory pages
-    go into ``sitemaps/partners-N.xml``, each within the protocol's limit.
+    A sitemap may only list URLs at or below its own folder, so every file sits at the root.
+    Each URL's ``lastmod`` is the latest commit day of its sources, absent when a source has
+    none. Material's instant navigation fetches ``/sitemap.xml`` on a visitor's first page:
+    below the limit it is the whole list (about 120 bytes a URL, some 6 MB at 50,000 URLs,
+    served compressed by most hosts; ``sitemap.xml.gz`` is beside it), above it a short index.
     """
-    lastmod = as_of.isoformat()
     base = site_url if site_url.endswith("/") else site_url + "/"
-    files = [DataFile("sitemap.xml", _urlset([base + u for u in core], lastmod))]
-    parts = [bulk[i:i + limit] for i in range(0, len(bulk), limit)]
-    for number, part in enumerate(parts, start=1):
-        files.append(DataFile(f"sitemaps/partners-{number}.xml",
-                              _urlset([base + u for u in part], lastmod)))
-    index = ['<?xml version="1.0" encoding="UTF-8"?>',
-             '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
-    index.extend(
-        f"  <sitemap><loc>{xml_escape(base + f.path)}</loc><lastmod>{lastmod}</lastmod></sitemap>"
-        for f in files
-    )
-    index.append("</sitemapindex>")
-    files.append(DataFile("sitemap-index.xml", ("\n".join(index) + "\n").encode()))
+    entries: list[tuple[str, date | None]] = []
+    for page in pages:
+        found = [days.get(Path(s)) for s in page.sources]
+        day = max(found) if found and None not in found else None  # type: ignore[type-var]
+        entries.append((base + page.path, day))
+    files: list[DataFile] = []
+    if len(entries) <= limit:
+        files.append(DataFile("sitemap.xml", _urlset(entries)))
+    else:
+        parts = [entries[i:i + limit] for i in range(0, len(entries), limit)]
+        index = ['<?xml version="1.0" encoding="UTF-8"?>',
+                 '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
+        for number, part in enumerate(parts, start=1):
+            path = f"sitemap-{number}.xml"
+            files.append(DataFile(path, _urlset(part)))
+            part_days = [d for _, d in part]
+            day = max(part_days) if None not in part_days else None  # type: ignore[type-var]
+            index.append(f"  <sitemap><loc>{xml_escape(base + path)}</loc>{_lastmod(day)}"
+                         "</sitemap>")
+        index.append("</sitemapindex>")
+        files.insert(0, DataFile("sitemap.xml", ("\n".join(index) + "\n").encode()))
     files.append(DataFile("sitemap.xml.gz", gzipped(files[0].read())))
     files.append(DataFile("robots.txt",
-                          f"User-agent: *\nAllow: /\nSitemap: {base}sitemap-index.xml\n".encode()))
+                          f"User-agent: *\nAllow: /\nSitemap: {base}sitemap.xml\n".encode()))
     return tuple(files)

@@ -20,7 +20,7 @@ from generator.site.compare import compare_files, compare_page
 from generator.site.feed import feed_file
 from generator.site.listings import browse_lists, directory_pages, locator_page
 from generator.site.locator_index import build_locator_index
-from generator.site.opendata import api_bytes
+from generator.site.opendata import API_SCHEMA_FILE, api_bytes, api_schema_bytes
 from generator.site.profiles import profile_page
 from generator.site.urls import UrlStyle
 
@@ -46,7 +46,9 @@ def plan_site(catalog: Catalog, partners_dir: Path, options: SiteOptions,
     pages.extend(profiles)
     pages.extend(directory_pages(catalog, groups, urls, options))
     pages.append(compare_page(catalog, urls))
-    files = [DataFile(API_FILE, api_bytes(catalog, urls)), feed_file(catalog, urls, site_url)]
+    files = [DataFile(API_FILE, api_bytes(catalog, urls)),
+             DataFile(API_SCHEMA_FILE, api_schema_bytes(catalog)),
+             feed_file(catalog, urls, site_url)]
     files.extend(DataFile(path, content) for path, content in index.files.items())
     files.extend(badge_files(catalog.entries, program, catalog.as_of))
     files.extend(compare_files(catalog))

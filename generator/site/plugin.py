@@ -41,7 +41,7 @@ from generator.load import load_folder
 from generator.site.common import DIRECTORY, LOCATOR, PlannedPage, SiteOptions, SitePlan
 from generator.site.config import PartnerLocatorConfig, resolve_as_of
 from generator.site.markers import MarkerError, expand_markers
-from generator.site.opendata import sitemap_files
+from generator.site.opendata import git_days, sitemap_files, sitemap_pages
 from generator.site.pages import plan_site
 from generator.site.publish import PublishError, Staging, stage
 from generator.site.theme_pages import (
@@ -295,9 +295,14 @@ class PartnerLocatorPlugin(BasePlugin[PartnerLocatorConfig]):  # type: ignore[no
             self._write_stamped(config, site_dir)
         site_url = _site_url(config)
         if site_url and catalog is not None:
-            urls = _page_urls(config, plan)
-            for data in sitemap_files(site_url, urls[0], urls[1], catalog.as_of,
-                                      self.config.sitemap_limit):
+            generated = {p.src_uri for p in plan.pages}
+            docs = [p for p in _doc_pages(Path(config.docs_dir)) if p not in generated]
+            pages = sitemap_pages(catalog, [(p.src_uri, p.kind) for p in plan.pages],
+                                  doc_pages=docs, docs_dir=Path(config.docs_dir).resolve(),
+                                  partners_dir=self.partners_dir.resolve(),
+                                  urls=UrlStyle(config.use_directory_urls))
+            days = git_days(Path(config.config_file_path or ".").resolve().parent)
+            for data in sitemap_files(site_url, pages, days, self.config.sitemap_limit):
                 target = site_dir / data.path
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_bytes(data.read())
@@ -405,18 +410,6 @@ def _site_url(config: MkDocsConfig) -> str | None:
     if not url:
         return None
     return url if url.endswith("/") else url + "/"
-
-
-def _page_urls(config: MkDocsConfig, plan: SitePlan) -> tuple[list[str], list[str]]:
-    """URL paths of hand-written pages and the locator, and of the generated bulk."""
-    style = UrlStyle(config.use_directory_urls)
-    generated = {p.src_uri for p in plan.pages}
-    docs = sorted(
-        p for p in _doc_pages(Path(config.docs_dir)) if p not in generated
-    )
-    core = [style.page_url(p) for p in (*docs, LOCATOR)]
-    bulk = [style.page_url(p.src_uri) for p in plan.pages if p.src_uri != LOCATOR]
-    return core, bulk
 
 
 def _doc_pages(docs_dir: Path) -> list[str]:

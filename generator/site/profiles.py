@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from generator.catalog import CatalogEntry
 from generator.facets import language_name
@@ -15,6 +16,7 @@ from generator.site.common import (
     PlannedPage,
     SiteOptions,
     day_text,
+    initials,
     logo_path,
     office_text,
     profile_src,
@@ -35,9 +37,13 @@ def profile_page(entry: CatalogEntry, program: Program, *, urls: UrlStyle,
     industries = {i.id: i.name for i in program.industries}
     logo = logo_path(entry)
     badge_page = urls.link(src, options.badges_page)
+    hq = entry.offices[0]
+    email = partner.contact.email if partner.contact else None
+    phone = partner.contact.phone if partner.contact else None
     context = {
         "locator_url": urls.link(src, LOCATOR),
         "logo": urls.href(src, logo) if logo else "",
+        "initials": initials(partner.name),
         "name": partner.name,
         "summary": partner.summary,
         "website": partner.website,
@@ -53,10 +59,12 @@ def profile_page(entry: CatalogEntry, program: Program, *, urls: UrlStyle,
             }
             for h in entry.held
         ],
+        "tier": entry.tier.name if entry.tier is not None else "",
         "tier_text": (
             f"{entry.tier.name} partner." if entry.tier is not None
             else "Not in a program tier at present."
         ),
+        "headquarters": office_text(hq.city, hq.country),
         "services": [
             {"name": services[s].name, "description": services[s].description}
             for s in partner.services
@@ -68,16 +76,55 @@ def profile_page(entry: CatalogEntry, program: Program, *, urls: UrlStyle,
         ],
         "languages": ", ".join(language_name(code) for code in partner.languages),
         "industries": ", ".join(industries[i] for i in partner.industries),
-        "email": partner.contact.email if partner.contact else None,
-        "phone": partner.contact.phone if partner.contact else None,
+        "email": email,
+        "phone": phone,
+        "phone_href": tel_href(phone) if phone else "",
         "embed": embed_context(entry, program, src=src, urls=urls, site_url=site_url,
                                badges_url=badge_page),
     }
     body = render("profile.html", **context)
-    head = Markup('<script type="application/ld+json">{}</script>').format(
+    head = Markup('<script type="application/ld+json">{}</script>\n').format(
         script_json(organization(entry, program, site_url, urls))
-    )
+    ) + share_tags(entry, urls, site_url)
     return PlannedPage(src, "profile", partner.name, body, head, description=partner.summary)
+
+
+def tel_href(phone: str) -> str:
+    """A ``tel:`` link of a number as written: ``+49 40 5550-1234`` links ``tel:+494055501234``.
+
+    Only the digits and a leading ``+`` are kept; a number with no digits gets no link.
+    """
+    digits = re.sub(r"\D", "", phone)
+    if not digits:
+        return ""
+    return "tel:" + ("+" if phone.lstrip().startswith("+") else "") + digits
+
+
+def share_tags(entry: CatalogEntry, urls: UrlStyle, site_url: str | None) -> Markup:
+    """Open Graph and Twitter card tags, so a shared link shows the name, summary and logo.
+
+    The page's URL and the image need absolute addresses, so they are left out when the site
+    has no ``site_url``.
+    """
+    partner = entry.partner
+    description = " ".join(partner.summary.split())
+    tags: list[tuple[str, str, str]] = [
+        ("property", "og:type", "website"),
+        ("property", "og:title", partner.name),
+        ("property", "og:description", description),
+    ]
+    if site_url:
+        tags.append(("property", "og:url", site_url + urls.page_url(profile_src(entry.slug))))
+        if (logo := logo_path(entry)) is not None:
+            tags.append(("property", "og:image", site_url + logo))
+            tags.append(("property", "og:image:alt", f"{partner.name} logo"))
+    tags.append(("name", "twitter:card", "summary"))
+    tags.append(("name", "twitter:title", partner.name))
+    tags.append(("name", "twitter:description", description))
+    return Markup("\n").join(
+        Markup('<meta {}="{}" content="{}">').format(kind, key, escape(value))
+        for kind, key, value in tags
+    )
 
 
 def organization(entry: CatalogEntry, program: Program, site_url: str | None,

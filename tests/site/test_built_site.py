@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import re
+import subprocess
+import sys
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from datetime import date
@@ -17,7 +20,7 @@ import pytest
 from generator.catalog import Catalog
 from generator.load import load_folder
 from generator.site.locator_index import DATA_DIR
-from tests.site.helpers import HOSTILE_SLUG, Build
+from tests.site.helpers import HOSTILE_SLUG, Build, mkdocs_build, project_copy
 
 pytestmark = pytest.mark.slow
 AS_OF = date(2026, 11, 28)
@@ -211,7 +214,7 @@ def test_links_from_data_are_http_and_do_not_share_the_window(site: Path,
     for entry in catalog.entries:
         page = site / "partners" / entry.slug / "index.html"
         external = [a for t, _, a in links(page) if t == "a"
-                    and urlsplit(a["href"]).scheme not in ("", "mailto")]
+                    and urlsplit(a["href"]).scheme not in ("", "mailto", "tel")]
         websites = [a for a in external if a["href"] == entry.partner.website]
         assert websites, entry.slug
         for attrs in external:
@@ -222,7 +225,109 @@ def test_links_from_data_are_http_and_do_not_share_the_window(site: Path,
                 assert "noopener" in attrs.get("rel", "").split()
 
 
+def _meta(page: Path) -> dict[str, str]:
+    return {a.get("property") or a.get("name", ""): a.get("content", "")
+            for t, a in parse(page).tags if t == "meta"}
+
+
+def test_a_profile_opens_with_a_summary_box_and_calls_to_action(site: Path) -> None:
+    html = (site / "partners" / "elbe-devops" / "index.html").read_text(encoding="utf-8")
+    box = html[html.index('<section class="pl-facts"'):html.index("</section>")]
+    text = " ".join(re.sub(r"<[^>]+>", " ", box).split())
+    assert text.startswith("Badges PSP Professional Services Partner TSP Training Services "
+                           "Partner Tier Select Headquarters Hamburg, Germany Visit website")
+    assert '<a class="pl-button" href="tel:+494055501234"><span class="pl-visually-hidden">' \
+           "Call </span>+49 40 5550 1234</a>" in box
+    assert 'href="mailto:kontakt@elbe-devops.example"' in box
+    # The box comes before the details, and nothing about contact is left for the end.
+    assert html.index('class="pl-facts"') < html.index('id="badges"') < html.index('id="offices"')
+    assert 'id="contact"' not in html
+    assert '<p class="pl-crumbs"><a href="../">Find a partner</a></p>' in html
+
+
+def test_a_profile_without_a_logo_shows_its_initials(site: Path) -> None:
+    page = site / "partners" / "oresund-devops" / "index.html"
+    html = page.read_text(encoding="utf-8")
+    assert '<span class="pl-profile__logo pl-profile__initials" aria-hidden="true">ØD</span>' \
+           in html
+    assert not [a for t, a in parse(page).tags if t == "img" and "pl-profile__logo" in
+                a.get("class", "")]
+
+
+def test_profiles_carry_open_graph_and_twitter_card_tags(site: Path) -> None:
+    meta = _meta(site / "partners" / "elbe-devops" / "index.html")
+    assert meta["og:type"] == "website"
+    assert meta["og:title"] == "Elbe DevOps GmbH"
+    assert meta["og:description"].startswith("Hamburg-based consultancy")
+    assert meta["og:url"] == "https://partners.example.com/partners/elbe-devops/"
+    assert meta["og:image"] == "https://partners.example.com/logos/elbe-devops.svg"
+    assert meta["twitter:card"] == "summary"
+    without_logo = _meta(site / "partners" / "oresund-devops" / "index.html")
+    assert without_logo["og:title"] == "Øresund DevOps ApS"
+    assert "og:image" not in without_logo
+
+
+def test_hostile_contact_details_stay_text_in_links_and_tags(site: Path) -> None:
+    page = site / "partners" / HOSTILE_SLUG / "index.html"
+    html = page.read_text(encoding="utf-8")
+    assert 'href="tel:+49301"' in html
+    assert "+49 30 &lt;b&gt;1&lt;/b&gt;</a>" in html
+    meta = _meta(page)
+    assert meta["og:title"].startswith('<script>alert("xss-name")</script>')  # as text
+    assert '<meta property="og:title" content="&lt;script&gt;' in html
+
+
+def test_browse_pages_file_names_by_the_letter_readers_see(site: Path) -> None:
+    o_list = (site / "browse" / "letter" / "o" / "index.html").read_text(encoding="utf-8")
+    names = re.findall(r'<li><a href="[^"]+">([^<]+)</a>', o_list)
+    assert names == ["O&#39;Donnell &amp; Ruiz DevOps", "Øresund DevOps ApS",
+                     "Outback Ops Pty Ltd"]
+    assert not (site / "browse" / "letter" / "0-9").exists()
+
+
+#: Words that name the vendor's product or the vendor without saying GitLab, the one name the
+#: site uses for both.
+VAGUE_VENDOR = re.compile(r"\bthe (?:vendor|platform)\b|\bvendor's|\bplatform's", re.IGNORECASE)
+
+
+def prose(html: str) -> str:
+    """A page's own running text: no scripts, styles, code, tags, or partners' own summaries."""
+    html = re.sub(r'<p class="pl-profile__summary">.*?</p>', " ", html, flags=re.DOTALL)
+    html = re.sub(r"<(script|style|code|pre)\b.*?</\1>", " ", html, flags=re.DOTALL)
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+
+def test_the_site_names_the_platform_and_the_vendor_gitlab_throughout(site: Path) -> None:
+    vague = {}
+    for page in sorted(site.rglob("*.html")):
+        found = VAGUE_VENDOR.findall(prose(page.read_text(encoding="utf-8")))
+        if found:
+            vague[str(page.relative_to(site))] = found
+    assert vague == {}
+    handbook = prose((site / "handbook" / "channel-services" / "index.html").read_text(
+        encoding="utf-8"))
+    assert "build a services business around GitLab" in handbook
+
+
 # --- open data and sitemaps -----------------------------------------------------------------
+
+
+def test_the_built_open_data_passes_check_jsonschema_with_its_schema(site: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "check_jsonschema", "--schemafile",
+         str(site / "api" / "partners.schema.json"), str(site / "api" / "partners.json")],
+        capture_output=True, text=True, check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "ok -- validation done" in done.stdout
+
+
+def test_the_api_page_offers_the_files_as_downloads(site: Path) -> None:
+    page = site / "api" / "index.html"
+    hrefs = {a["href"]: a for t, a in parse(page).tags if t == "a" and "href" in a}
+    assert "download" in hrefs["partners.json"]
+    assert "download" in hrefs["partners.schema.json"]
+    assert (page.parent / "partners.schema.json").resolve().is_file()
 
 
 def test_api_lists_every_partner_with_held_badges(site: Path, catalog: Catalog) -> None:
@@ -240,27 +345,74 @@ def test_api_lists_every_partner_with_held_badges(site: Path, catalog: Catalog) 
                     "legacy_grants", "practices", "tracks"} & set(record)
 
 
-def test_sitemaps_keep_the_root_small_and_list_every_profile(site: Path,
-                                                             catalog: Catalog) -> None:
-    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
-    root = ET.parse(site / "sitemap.xml").getroot()
-    core = [e.text or "" for e in root.findall("s:url/s:loc", ns)]
-    assert len(core) < 20
-    assert not any("/partners/" in u and u != "https://partners.example.com/partners/"
-                   for u in core)
-    index = ET.parse(site / "sitemap-index.xml").getroot()
-    parts = [e.text or "" for e in index.findall("s:sitemap/s:loc", ns)]
-    assert parts[0] == "https://partners.example.com/sitemap.xml"
-    listed: set[str] = set()
-    for part in parts[1:]:
-        tree = ET.parse(site / part.removeprefix("https://partners.example.com/")).getroot()
-        urls = [e.text or "" for e in tree.findall("s:url/s:loc", ns)]
-        assert len(urls) <= 50_000
-        listed.update(urls)
+SITEMAP_NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+W3C_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def sitemap_urls(sitemap: Path, site_url: str) -> dict[str, str | None]:
+    """The URLs of a sitemap and their lastmod, checked against the protocol's rules."""
+    root = ET.parse(sitemap).getroot()
+    assert root.tag == SITEMAP_NS + "urlset"
+    urls: dict[str, str | None] = {}
+    for url in root:
+        assert url.tag == SITEMAP_NS + "url"
+        children = [c.tag.removeprefix(SITEMAP_NS) for c in url]
+        assert children in (["loc"], ["loc", "lastmod"]), children
+        loc = url.findtext(SITEMAP_NS + "loc") or ""
+        assert loc.startswith(site_url) and len(loc) < 2048  # at or below the sitemap's folder
+        lastmod = url.findtext(SITEMAP_NS + "lastmod")
+        assert lastmod is None or W3C_DAY.match(lastmod)
+        assert loc not in urls
+        urls[loc] = lastmod
+    assert len(urls) <= 50_000
+    return urls
+
+
+def test_one_root_sitemap_lists_every_page(site: Path, catalog: Catalog) -> None:
+    base = "https://partners.example.com/"
+    urls = sitemap_urls(site / "sitemap.xml", base)
     for entry in catalog.entries:
-        assert f"https://partners.example.com/partners/{entry.slug}/" in listed
+        assert f"{base}partners/{entry.slug}/" in urls
+    for page in ("", "partners/", "handbook/channel-services/", "api/", "browse/",
+                 "browse/letter/o/"):
+        assert base + page in urls
+    # The test project is no git work tree: no page claims a day it cannot know.
+    assert set(urls.values()) == {None}
+    assert not (site / "sitemaps").exists()
+    assert not (site / "sitemap-index.xml").exists()
+    assert (site / "robots.txt").read_text().endswith(f"Sitemap: {base}sitemap.xml\n")
     assert gzip.decompress((site / "sitemap.xml.gz").read_bytes()) == (
         site / "sitemap.xml").read_bytes()
+
+
+def test_lastmod_is_the_day_a_pages_source_last_changed(tmp_path: Path) -> None:
+    project = project_copy(tmp_path / "project", hostile=False)
+    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com",
+           "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.com"}
+
+    def commit(day: str, *paths: str) -> None:
+        stamp = {"GIT_AUTHOR_DATE": f"{day}T10:00:00Z", "GIT_COMMITTER_DATE": f"{day}T10:00:00Z"}
+        subprocess.run(["git", "-C", str(project), "add", *paths], check=True, env=env)
+        subprocess.run(["git", "-C", str(project), "commit", "-qm", day], check=True,
+                       env=env | stamp)
+
+    subprocess.run(["git", "-C", str(project), "init", "-q"], check=True)
+    commit("2025-01-15", ".")
+    elbe = project / "partners" / "elbe-devops.yml"
+    elbe.write_text(elbe.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    commit("2025-06-30", "partners/elbe-devops.yml")
+    program = project / "partners" / "program.yml"
+    program.write_text(program.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    commit("2025-09-01", "partners/program.yml")
+    result = mkdocs_build(project, tmp_path / "site")
+    assert result.returncode == 0, result.output
+    urls = sitemap_urls(tmp_path / "site" / "sitemap.xml", "https://partners.example.com/")
+    base = "https://partners.example.com/"
+    assert urls[base + "partners/elbe-devops/"] == "2025-06-30"
+    assert urls[base + "partners/aurora-pipelines/"] == "2025-01-15"
+    assert urls[base + "handbook/badges/"] == "2025-09-01"  # its tables come from program.yml
+    assert urls[base + "architecture/"] == "2025-01-15"
+    assert urls[base + "partners/"] is None  # the locator has no single source
 
 
 # --- privacy and escaping -------------------------------------------------------------------

@@ -1,0 +1,154 @@
+"""Profiles and directory pages in a real browser: layout on a phone and a laptop, in both
+colour schemes, the placeholder logo as pixels, and axe-core's findings."""
+
+from __future__ import annotations
+
+import struct
+import zlib
+from typing import Any
+
+import pytest
+
+from tests.browser.conftest import Served
+from tests.site.helpers import HOSTILE_SLUG
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+WIDTHS = {"phone": (390, 844), "laptop": (1280, 900)}
+INDIGO = (0x39, 0x49, 0xAB)
+
+
+def open_page(browser: Any, url: str, *, width: str, scheme: str) -> tuple[Any, Any]:
+    w, h = WIDTHS[width]
+    context = browser.new_context(viewport={"width": w, "height": h}, color_scheme=scheme)
+    tab = context.new_page()
+    errors: list[str] = []
+    tab.on("pageerror", lambda error: errors.append(str(error)))
+    tab.goto(url)
+    expected = "slate" if scheme == "dark" else "default"
+    assert tab.evaluate("() => document.body.dataset.mdColorScheme") == expected
+    assert errors == []
+    return context, tab
+
+
+def pixels(png: bytes) -> tuple[int, int, list[list[tuple[int, int, int]]]]:
+    """Width, height and RGB rows of an 8-bit RGB or RGBA PNG, as Chromium writes them."""
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    pos, data, width, height, channels = 8, b"", 0, 0, 4
+    while pos < len(png):
+        length, kind = struct.unpack(">I4s", png[pos:pos + 8])
+        body = png[pos + 8:pos + 8 + length]
+        if kind == b"IHDR":
+            width, height, depth, colour = struct.unpack(">IIBB", body[:10])
+            assert depth == 8 and colour in (2, 6)
+            channels = 3 if colour == 2 else 4
+        elif kind == b"IDAT":
+            data += body
+        pos += 12 + length
+    raw, stride, rows = zlib.decompress(data), width * channels, []
+    previous = bytearray(stride)
+    for y in range(height):
+        start = y * (stride + 1)
+        kind, line = raw[start], bytearray(raw[start + 1:start + 1 + stride])
+        for x in range(stride):
+            a = line[x - channels] if x >= channels else 0
+            b, c = previous[x], previous[x - channels] if x >= channels else 0
+            if kind == 1:
+                line[x] = (line[x] + a) & 255
+            elif kind == 2:
+                line[x] = (line[x] + b) & 255
+            elif kind == 3:
+                line[x] = (line[x] + (a + b) // 2) & 255
+            elif kind == 4:
+                p = a + b - c
+                pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
+                line[x] = (line[x] + (a if pa <= pb and pa <= pc else b if pb <= pc else c)) & 255
+        rows.append([tuple(line[x:x + 3]) for x in range(0, stride, channels)])
+        previous = line
+    return width, height, rows  # type: ignore[return-value]
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("width", ["phone", "laptop"])
+def test_the_summary_box_and_its_calls_to_action_are_on_the_first_screen(
+        browser: Any, browser_site: Served, width: str, scheme: str) -> None:
+    context, tab = open_page(browser, browser_site.url + "partners/elbe-devops/", width=width,
+                             scheme=scheme)
+    try:
+        for name in ("Visit website of Elbe DevOps GmbH (opens in a new tab)",
+                     "Email kontakt@elbe-devops.example"):
+            action = tab.get_by_role("link", name=name).bounding_box()
+            assert action is not None and action["y"] + action["height"] <= WIDTHS[width][1]
+        call = tab.get_by_role("link", name="Call +49 40 5550 1234")
+        assert call.get_attribute("href") == "tel:+494055501234"
+        assert tab.get_by_role("link", name="Email kontakt@elbe-devops.example").is_visible()
+        logo = tab.locator("img.pl-profile__logo").bounding_box()
+        size = 64 if width == "phone" else 96  # smaller beside the name on a phone
+        assert logo is not None and (round(logo["width"]), round(logo["height"])) == (size, size)
+        # Nothing of the page is wider than the screen.
+        assert tab.evaluate("() => document.documentElement.scrollWidth") <= WIDTHS[width][0]
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_placeholder_logo_shows_white_initials_on_indigo(browser: Any, browser_site: Served,
+                                                              scheme: str) -> None:
+    context, tab = open_page(browser, browser_site.url + "partners/oresund-devops/",
+                             width="laptop", scheme=scheme)
+    try:
+        placeholder = tab.locator(".pl-profile__initials")
+        assert placeholder.inner_text() == "ØD"
+        width, height, rows = pixels(placeholder.screenshot())
+        assert abs(width - 96) <= 1 and abs(height - 96) <= 1  # the logo's size, to a pixel
+        colours = [p for row in rows for p in row]
+        indigo = sum(1 for p in colours if all(abs(a - b) <= 8 for a, b in zip(p, INDIGO,
+                                                                                  strict=True)))
+        white = sum(1 for p in colours if min(p) >= 240)
+        assert indigo > 0.6 * len(colours)  # the tile itself
+        assert white > 0.03 * len(colours)  # the letters on it
+    finally:
+        context.close()
+
+
+def test_browse_letters_lie_in_rows_not_one_column(browser: Any, browser_site: Served) -> None:
+    context, tab = open_page(browser, browser_site.url + "browse/", width="phone", scheme="light")
+    try:
+        tops = tab.locator(".pl-browse__links").first.locator("li").evaluate_all(
+            "items => items.map(i => Math.round(i.getBoundingClientRect().top))")
+        assert len(tops) > 10
+        assert len(set(tops)) <= len(tops) // 4  # several letters share each line
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("width", ["phone", "laptop"])
+@pytest.mark.parametrize("path", ["partners/elbe-devops/", "partners/oresund-devops/",
+                                  f"partners/{HOSTILE_SLUG}/", "browse/", "browse/letter/o/"])
+def test_no_serious_accessibility_findings_on_profiles_and_lists(
+        browser: Any, browser_site: Served, axe_source: str, *, path: str, width: str,
+        scheme: str) -> None:
+    context, tab = open_page(browser, browser_site.url + path, width=width, scheme=scheme)
+    try:
+        tab.add_script_tag(content=axe_source)
+        result = tab.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+        bad = [f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:5]}"
+               for v in result["violations"] if v["impact"] in ("serious", "critical")]
+        assert bad == []
+    finally:
+        context.close()
+
+
+def test_api_field_names_never_break_inside_a_name_on_a_phone(browser: Any,
+                                                               browser_site: Served) -> None:
+    context, tab = open_page(browser, browser_site.url + "api/", width="phone", scheme="light")
+    try:
+        lines = tab.locator("table td:first-child code").evaluate_all(
+            "codes => codes.map(c => [c.textContent, c.getClientRects().length])")
+        assert len(lines) > 15
+        assert [name for name, count in lines if count != 1] == []
+        download = tab.get_by_role("link", name="Download partners.json")
+        assert download.get_attribute("download") is not None
+    finally:
+        context.close()
