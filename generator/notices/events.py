@@ -75,8 +75,11 @@ def _evidence_days(state: BadgeState, badge: Badge, start: date, end: date) -> I
     for granted in grants:
         cycle = 1
         while True:
-            due = add_months(add_months(granted, cycle * policy.every_months),
-                             -policy.evidence_due_months)
+            try:
+                due = add_months(add_months(granted, cycle * policy.every_months),
+                                 -policy.evidence_due_months)
+            except ValueError:  # past the calendar's last year: no later review exists
+                break
             if due > end:
                 break
             if due >= start and due >= granted:

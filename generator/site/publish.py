@@ -211,6 +211,9 @@ def stage(site_dir: Path, *, copy_previous: bool = False) -> Staging:
     target = Path(os.path.realpath(site_dir))
     if target.exists() and not target.is_dir():
         raise PublishError(f"'{site_dir}' is not a folder")
+    existing = next((p for p in target.parents if p.exists()), None)
+    if existing is not None and not existing.is_dir():
+        raise PublishError(f"cannot write '{site_dir}' (Not a directory)")
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         _tidy(target)
