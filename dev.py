@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Developer commands that set themselves up: ``python3 dev.py serve`` and ``python3 dev.py test``.
 
-Each creates ``.venv`` when it is missing and installs the project into it (again only when
-``pyproject.toml`` or ``package-lock.json`` changed), so a fresh clone needs nothing but
+Each creates ``.venv`` when it is missing and installs the project into it from the hashed
+locks in ``requirements/`` (again only when ``pyproject.toml``, a lock or ``package-lock.json``
+changed), so a fresh clone needs nothing but
 Python 3.11 or newer (and, for the browser tests, Debian's ``chromium``; Node.js and npm for
 the test tools).
 """
@@ -44,21 +45,34 @@ def _stamp(extra: str, *files: Path) -> str:
     return digest.hexdigest()
 
 
+#: The hashed locks the virtual environment is installed from, by extras.
+LOCKS = {"": ROOT / "requirements" / "run.lock", "[test]": ROOT / "requirements" / "test.lock"}
+
+
 def ensure_venv(extras: str, also: Sequence[str] = ()) -> None:
     """Create .venv and install the project (with ``extras``) unless it is already current:
-    installed for ``extras``, or for one of the larger sets in ``also``."""
+    installed for ``extras``, or for one of the larger sets in ``also``.
+
+    Every package comes from the hashed lock of ``requirements/`` (pip refuses anything whose
+    hash differs), and the project itself is installed with the locked build backend, so
+    nothing unpinned is fetched.
+    """
     if not (BIN / "python").exists():
         print(f"creating {VENV.name}/", flush=True)  # noqa: T201
         venv.EnvBuilder(with_pip=True, clear=True).create(VENV)
     stamp_file = VENV / ".installed"
-    stamp = _stamp(extras, ROOT / "pyproject.toml")
+
+    def stamp_of(which: str) -> str:
+        return _stamp(which, ROOT / "pyproject.toml", LOCKS[which])
+
     current = stamp_file.read_text() if stamp_file.exists() else None
-    if current in (stamp, *(_stamp(more, ROOT / "pyproject.toml") for more in also)):
+    if current in (stamp_of(extras), *(stamp_of(more) for more in also)):
         return
-    run(BIN / "python", "-m", "pip", "install", "--quiet", "--upgrade", "pip")
-    target = f".{extras}" if extras else "."
-    run(BIN / "python", "-m", "pip", "install", "--quiet", "-e", target)
-    stamp_file.write_text(stamp)
+    pip = (BIN / "python", "-m", "pip", "install", "--quiet")
+    run(*pip, "--require-hashes", "--no-deps", "-r", LOCKS[extras])
+    run(*pip, "--no-deps", "--no-build-isolation", "-e", ".")
+    run(BIN / "python", "-m", "pip", "check")
+    stamp_file.write_text(stamp_of(extras))
 
 
 def ensure_node_tools() -> None:
