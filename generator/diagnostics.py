@@ -17,13 +17,18 @@ Loc = tuple[str | int, ...]
 #: overrides and isolates, lone surrogates and the two non-characters XML refuses.
 UNSAFE_CHARACTERS = re.compile(
     "[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff"
-    "\ufffe\uffff]"
+    "\ufdd0-\ufdef\ufeff\ufffe\uffff"
+    # The noncharacters at the end of every other plane.
+    + "".join(chr((plane << 16) | low) for plane in range(1, 17) for low in (0xFFFE, 0xFFFF))
+    + "]"
 )
 
 
 def _escape(match: re.Match[str]) -> str:
     point = ord(match.group())
-    return f"\\x{point:02x}" if point < 0x100 else f"\\u{point:04x}"
+    if point < 0x100:
+        return f"\\x{point:02x}"
+    return f"\\u{point:04x}" if point < 0x10000 else f"\\U{point:08x}"
 
 
 def printable(text: str) -> str:

@@ -33,7 +33,9 @@ from generator.model import Partner
 MAX_LOGO_BYTES = 256 * 1024
 LOGO_SUFFIXES = (".svg", ".png")
 #: The widest and tallest PNG accepted, checked from its header before anything is decoded.
-MAX_PNG_SIDE = 4096
+#: A logo is shown at most a few hundred pixels wide; a larger limit only costs memory (a
+#: 16-bit 4096 by 4096 image takes about 250 MB to decode).
+MAX_PNG_SIDE = 2048
 #: Deeper nesting than this is no logo; it also keeps the rebuild's work bounded.
 MAX_SVG_DEPTH = 64
 #: Elements a viewer draws once every ``<use>`` is followed: a few nested uses can otherwise

@@ -387,8 +387,17 @@ def _float(node: Node, value: str) -> float:
 #: differently from what it says), lone surrogates and non-characters.
 _CONTROL = re.compile(
     "[\x00-\x09\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\u202a-\u202e\u2066-\u2069"
-    "\ud800-\udfff\ufffe\uffff]"
+    "\ud800-\udfff\ufdd0-\ufdef\ufeff\ufffe\uffff"
+    # The noncharacters at the end of every other plane.
+    + "".join(chr((plane << 16) | low) for plane in range(1, 17) for low in (0xFFFE, 0xFFFF))
+    + "]"
 )
+
+
+def _noncharacter(char: str) -> bool:
+    """One of Unicode's 66 noncharacters, never meant to be exchanged as text."""
+    code = ord(char)
+    return 0xFDD0 <= code <= 0xFDEF or code & 0xFFFE == 0xFFFE
 #: Line breaks: none in a one-line field, only a plain line feed in a multi-line one.
 _LINE_BREAK = re.compile("[\n\r\x85\u2028\u2029]")
 _OTHER_BREAK = re.compile("[\r\x85\u2028\u2029]")
@@ -419,7 +428,12 @@ def _text_problem(loc: Loc, text: str, multiline: bool, *, at_key: bool) -> Iter
     what = f"key '{text}'" if at_key else _what(loc)
     if control is not None:
         char = control.group()
-        kind = "bidirectional control" if char in _BIDI else "control character"
+        kind = (
+            "bidirectional control" if char in _BIDI
+            else "byte order mark" if char == "\ufeff"
+            else "noncharacter" if _noncharacter(char)
+            else "control character"
+        )
         yield Problem(
             loc, "control-character",
             f"{what} holds the {kind} U+{ord(char):04X}; remove it", at_key=at_key,

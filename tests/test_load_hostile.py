@@ -222,10 +222,17 @@ def test_a_region_listing_a_code_that_is_not_iso_is_an_error(
          "(U+000A) [line-break]"),
         ("Acme \u202eHbmG", "1:7: error: 'name' holds the bidirectional control U+202E; "
          "remove it [control-character]"),
+        ('"Acme\\U0010FFFF"', "1:7: error: 'name' holds the noncharacter U+10FFFF; remove it "
+         "[control-character]"),
+        ('"Acme\\uFDD0"', "1:7: error: 'name' holds the noncharacter U+FDD0; remove it "
+         "[control-character]"),
+        ('"Acme\\uFEFFGmbH"', "1:7: error: 'name' holds the byte order mark U+FEFF; remove it "
+         "[control-character]"),
     ],
     ids=["esc", "nul", "u0001", "del", "c1-csi", "tab", "bidi-override", "bidi-isolate",
          "newline", "carriage-return", "nel", "line-separator", "paragraph-separator",
-         "literal-block", "raw-bidi-override"],
+         "literal-block", "raw-bidi-override", "last-noncharacter", "noncharacter-block",
+         "byte-order-mark"],
 )
 def test_a_name_with_a_control_character_or_line_break_is_located(
     partner_folder: MakeFolder, name: str, expected: str

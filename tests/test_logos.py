@@ -474,7 +474,7 @@ def test_a_decompression_bomb_is_refused_from_its_header(partner_folder: MakeFol
     assert len(bomb) < 10_000
     assert _load_png(partner_folder, bomb) == ([
         "partners/pic.yml:8:7: error: logo 'pic.png' is 50,000 by 50,000 pixels; the limit is"
-        " 4,096 by 4,096 pixels [logo-pixels]"
+        " 2,048 by 2,048 pixels [logo-pixels]"
     ], None)
 
 
