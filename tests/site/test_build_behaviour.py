@@ -117,3 +117,16 @@ def test_a_page_left_out_of_the_nav_fails_the_strict_build(tmp_path: Path) -> No
     assert "Aborted with 1 warnings in strict mode!" in result.output
     assert digest(site) == previous
     assert leftovers(site) == []
+
+
+def test_a_strict_build_shows_data_warnings_and_still_publishes(tmp_path: Path) -> None:
+    project = project_copy(tmp_path / "project", hostile=False)
+    logo = project / "partners" / "elbe-devops.svg"
+    logo.write_text(logo.read_text(encoding="utf-8").replace(
+        "</svg>", '<script>alert(1)</script></svg>'), encoding="utf-8")
+    result = mkdocs_build(project, tmp_path / "site")
+    assert result.returncode == 0, result.output
+    warnings = [line for line in result.output.splitlines() if "[logo-dropped]" in line]
+    assert len(warnings) == 1
+    assert "partners/elbe-devops.svg:" in warnings[0] and "warning:" in warnings[0]
+    assert b"<script" not in (tmp_path / "site" / "logos" / "elbe-devops.svg").read_bytes()
