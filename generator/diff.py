@@ -23,10 +23,10 @@ from generator.badges import HELD, BadgeState, evaluate_partner
 from generator.catalog import CatalogEntry, make_entry
 from generator.diagnostics import Diagnostic
 from generator.facets import language_name
-from generator.load import LoadResult, display_path, partner_files
+from generator.load import LoadResult, TooLargeError, display_path, partner_files, read_limited
 from generator.model import Partner, Program
 from generator.notices.events import program_events
-from generator.source import parse_yaml
+from generator.source import MAX_FILE_BYTES, parse_yaml
 
 #: What a badge change is called, in the order a reviewer cares about them.
 CHANGE_KINDS: tuple[str, ...] = (
@@ -291,14 +291,22 @@ def _is_partner_file(name: str) -> bool:
 
 
 def _file_digests(folder: Path) -> dict[str, str]:
-    """Name to content digest of every file directly in a folder."""
+    """Name to content digest of every regular file directly in a folder.
+
+    Links and special files are never followed (the loader reports them as errors), and no
+    file is read past the size the loader accepts.
+    """
     if not folder.is_dir():
         return {}
-    return {
-        p.name: hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(folder.iterdir())
-        if p.is_file()
-    }
+    digests: dict[str, str] = {}
+    for path in sorted(folder.iterdir()):
+        try:
+            raw = read_limited(path, MAX_FILE_BYTES)
+        except (OSError, TooLargeError):
+            digests[path.name] = "unreadable"
+            continue
+        digests[path.name] = hashlib.sha256(raw).hexdigest()
+    return digests
 
 
 def _touched(slug: str, base_files: Mapping[str, str], head_files: Mapping[str, str]) -> bool:
@@ -592,7 +600,11 @@ def _private_values(folder: Path, paths: Iterable[str]) -> dict[str, tuple[str, 
         path = names.get(shown)
         if path is None:
             continue
-        document, _ = parse_yaml(shown, path.read_bytes())
+        try:
+            raw = read_limited(path, MAX_FILE_BYTES)
+        except (OSError, TooLargeError):
+            continue
+        document, _ = parse_yaml(shown, raw)
         data = document.data if document is not None else None
         if not isinstance(data, dict):
             continue

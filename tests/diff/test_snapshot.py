@@ -246,3 +246,19 @@ def test_a_folder_outside_any_repository_is_wrong_usage(
     assert capsys.readouterr().err == (
         f"partner-locator: error: --base: '{outside}' is not in a git repository\n"
     )
+
+
+def test_digests_never_follow_a_link_out_of_the_folder(tmp_path: Path) -> None:
+    from generator.diff import _file_digests
+
+    outside = tmp_path / "secret.txt"
+    outside.write_bytes(b"x" * 1_000_000)
+    folder = tmp_path / "partners"
+    folder.mkdir()
+    (folder / "acme.svg").symlink_to(outside)
+    (folder / "acme.yml").write_text("name: Acme\n", encoding="utf-8")
+    first = _file_digests(folder)
+    outside.write_bytes(b"y")
+    assert _file_digests(folder) == first
+    assert first["acme.svg"] == "unreadable"
+    assert len(first["acme.yml"]) == 64
