@@ -223,17 +223,25 @@ def _notices(args: argparse.Namespace) -> int:
     from generator.notices.command import CommandError, run_notices  # noqa: PLC0415
 
     partners_folder(args.partners)
+    _render_target(args.out)  # the same rules as render's --out folder
     try:
         return run_notices(args, lambda: resolve_as_of(None))
     except CommandError as exc:
         raise UsageError(str(exc)) from None
+    except OSError as exc:
+        raise UsageError(f"--out: cannot write '{args.out}' ({exc.strerror or exc})") from None
 
 
 def _calendar(args: argparse.Namespace) -> int:
     from generator.notices.command import run_calendar  # noqa: PLC0415
 
     partners_folder(args.partners)
-    return run_calendar(args, resolve_as_of(args.as_of))
+    try:
+        return run_calendar(args, resolve_as_of(args.as_of))
+    except UsageError as exc:  # write_output names its option --output; here it is --out
+        text = str(exc)
+        raise UsageError("--out" + text.removeprefix("--output") if text.startswith(
+            "--output:") else text) from None
 
 
 def _add_operations(commands: Any, common: argparse.ArgumentParser) -> None:

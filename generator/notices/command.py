@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import stat
 import sys
 from collections.abc import Callable
 from datetime import date
@@ -91,9 +92,10 @@ def run_calendar(args: argparse.Namespace, today: date) -> int:
     if args.out in (None, "-"):
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
-    else:
-        target = Path(args.out)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
-        sys.stdout.write(f"calendar as of {today} written to {target}\n")
+        return 0
+    from generator.cli import write_output  # noqa: PLC0415 - the CLI's one way to write a file
+
+    write_output(data.decode("utf-8"), args.out)
+    if stat.S_ISREG(Path(args.out).stat().st_mode):  # not a device such as /dev/stdout
+        sys.stdout.write(f"calendar as of {today} written to {args.out}\n")
     return 0

@@ -81,7 +81,7 @@ class SendReport:
 
 def _why(code: int, reply: bytes | str) -> str:
     text = reply.decode("utf-8", "replace") if isinstance(reply, bytes) else reply
-    return f"{code} {text}".strip()
+    return f"{code} {' '.join(text.split())}".strip()
 
 
 def _secure(client: smtplib.SMTP, settings: SmtpSettings) -> None:
@@ -138,13 +138,23 @@ def send_notices(
                     report.refused.append((notice.file, recipient, _why(code, reply)))
                 report.unsent.append((notice.file, "every recipient refused"))
                 continue
+            except smtplib.SMTPResponseException as exc:
+                # Refusals of MAIL FROM, DATA or the like; they are also OSErrors, so they
+                # are told apart from a broken connection before that is caught below.
+                why = _why(exc.smtp_code, exc.smtp_error)
+                if isinstance(exc, smtplib.SMTPSenderRefused):
+                    why = f"the sender {notice.sender} was refused: {why}"
+                report.unsent.append((notice.file, why))
+                if client.sock is None:  # smtplib hung up (a 421 reply, say)
+                    report.problem = (f"the server at {settings.host}:{settings.port} closed "
+                                      f"the connection: {why}")
+                    report.unsent += [(n.file, "connection lost") for n in batch[index + 1:]]
+                    return report
+                continue
             except (smtplib.SMTPServerDisconnected, OSError) as exc:
                 report.problem = f"the connection to {settings.host}:{settings.port} broke: {exc}"
                 report.unsent += [(n.file, "connection lost") for n in batch[index:]]
                 return report
-            except smtplib.SMTPResponseException as exc:
-                report.unsent.append((notice.file, _why(exc.smtp_code, exc.smtp_error)))
-                continue
             report.sent.append(notice.file)
             for recipient in notice.recipients:
                 if recipient in refused:

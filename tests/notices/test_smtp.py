@@ -49,6 +49,9 @@ class Recorder:
 
     refuse: frozenset[str] = frozenset()
     hang_up_at: int | None = None  # hang up when this message (0-based) begins
+    mail_reply: dict[int, str] = field(default_factory=dict)  # MAIL FROM refused: message -> reply
+    data_reply: dict[int, str] = field(default_factory=dict)  # DATA refused: message -> reply
+    messages: int = 0  # MAIL FROM commands seen
     received: list[tuple[str, list[str], bytes]] = field(default_factory=list)
     logins: list[tuple[str, str]] = field(default_factory=list)
 
@@ -59,6 +62,9 @@ class Recorder:
             assert server.transport is not None
             server.transport.close()
             return "421 4.3.0 closing the connection"
+        self.messages += 1
+        if self.messages - 1 in self.mail_reply:
+            return self.mail_reply[self.messages - 1]
         envelope.mail_from = address
         return "250 OK"
 
@@ -73,6 +79,8 @@ class Recorder:
     async def handle_DATA(  # noqa: N802 - aiosmtpd's hook name
         self, server: SMTP, session: Session, envelope: Envelope) -> str:
         content = envelope.original_content or b""
+        if self.messages - 1 in self.data_reply:
+            return self.data_reply[self.messages - 1]
         self.received.append((str(envelope.mail_from), list(envelope.rcpt_tos), content))
         return "250 2.0.0 accepted"
 
@@ -176,6 +184,52 @@ def test_a_dropped_connection_says_which_notices_went(
     assert "not sent: 2026-11-01-lonestar-channel-distribution-tsp-grace.eml" in out
     assert "not sent: 2026-11-01-lumiere-devops-psp-grace.eml: connection lost" in out
     assert out.endswith("2 notice(s) sent, 2 not sent, 0 recipient(s) refused\n")
+
+
+def test_a_refused_message_is_reported_and_the_rest_still_go(
+    server: tuple[Controller, Recorder], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    controller, recorder = server
+    recorder.mail_reply = {0: "550 5.7.1 sender not allowed"}
+    recorder.data_reply = {2: "554 5.6.0 rejected content"}
+    assert send(monkeypatch, tmp_path, port_of(controller)) == 1
+    assert [parsed(c)["Message-ID"].strip() for _s, _r, c in recorder.received] == [
+        "<review-kept.psp.lonestar-channel-distribution.2026-11-01@partners.vendor.example>",
+        "<grace.psp.lumiere-devops.2026-11-01@partners.vendor.example>",
+    ]
+    out = capsys.readouterr().out
+    assert "error:" not in out
+    assert "broke" not in out
+    assert ("not sent: 2026-11-01-great-lakes-systems-psp-review-kept.eml: the sender "
+            "partner-program@vendor.example was refused: 550 5.7.1 sender not allowed\n") in out
+    assert ("not sent: 2026-11-01-lonestar-channel-distribution-tsp-grace.eml: "
+            "554 5.6.0 rejected content\n") in out
+    assert ("accepted: partenariats@lumiere-devops.example "
+            "(2026-11-01-lumiere-devops-psp-grace.eml)") in out
+    assert out.endswith("2 notice(s) sent, 2 not sent, 0 recipient(s) refused\n")
+
+
+def test_a_closing_reply_stops_the_batch_with_its_reason(
+    server: tuple[Controller, Recorder], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    controller, recorder = server
+    recorder.data_reply = {1: "421 4.3.2 shutting down"}
+    port = port_of(controller)
+    assert send(monkeypatch, tmp_path, port) == 1
+    assert len(recorder.received) == 1
+    out = capsys.readouterr().out
+    assert out.endswith(
+        f"error: the server at 127.0.0.1:{port} closed the connection: 421 4.3.2 shutting down\n"
+        "accepted: channel-team@vendor.example "
+        "(2026-11-01-great-lakes-systems-psp-review-kept.eml)\n"
+        "not sent: 2026-11-01-lonestar-channel-distribution-psp-review-kept.eml: "
+        "421 4.3.2 shutting down\n"
+        "not sent: 2026-11-01-lonestar-channel-distribution-tsp-grace.eml: connection lost\n"
+        "not sent: 2026-11-01-lumiere-devops-psp-grace.eml: connection lost\n"
+        "1 notice(s) sent, 3 not sent, 0 recipient(s) refused\n"
+    )
 
 
 def test_starttls_is_required_by_default(
