@@ -253,3 +253,38 @@ def test_compare_in_a_preview_under_a_prefix_without_directory_urls(page: Any,
     assert compared(page) == [e.name for e in catalog.entries[:2]]
     link = page.locator(".pl-compare__table thead a.pl-compare__name").first
     assert link.get_attribute("href") == f"../{catalog.entries[0].slug}/index.html"
+
+
+def test_on_a_phone_the_tray_leaves_the_first_result_uncovered(browser: Any,
+                                                              browser_site: Served) -> None:
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.goto(browser_site.url + "partners/?q=devops")
+    settled(page)
+    for i in range(3):
+        page.locator("[data-pl-pick]").nth(i).check()
+    # The choice is kept: a new visit to the search brings the tray back with three chosen.
+    page.goto(browser_site.url + "partners/?q=devops")
+    settled(page)
+    assert page.locator("[data-pl-tray] .pl-tray__name").count() == 3
+    page.wait_for_timeout(100)
+    seen = page.evaluate("""() => {
+      const card = document.querySelector('.pl-card');
+      const box = card.querySelector('[data-pl-pick]');
+      const tray = document.querySelector('[data-pl-tray]').getBoundingClientRect();
+      const c = card.getBoundingClientRect();
+      const b = box.getBoundingClientRect();
+      const at = (r) => document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+      return {cardTop: c.top, boxBottom: b.bottom, trayTop: tray.top, cardBottom: c.bottom,
+              centre: card.contains(at(c)), box: at(b) === box};
+    }""")
+    assert 0 <= seen["cardTop"] < 844
+    assert seen["boxBottom"] <= 844
+    assert seen["trayTop"] >= seen["cardBottom"]
+    assert seen["centre"] and seen["box"]
+    # Once the visitor scrolls into the results, the tray stays in sight at the bottom.
+    page.locator(".pl-card").nth(6).scroll_into_view_if_needed()
+    page.mouse.wheel(0, 600)
+    page.wait_for_function("() => { const r = document.querySelector('[data-pl-tray]')"
+                           ".getBoundingClientRect(); return r.bottom <= 845 && r.top > 0; }")
+    context.close()

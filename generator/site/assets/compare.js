@@ -240,6 +240,17 @@
     const sized = new ResizeObserver(pad);
     sized.observe(tray);
 
+    // On a phone the tray would sit over the first result; it waits at the end of the results
+    // (compare.css) until the visitor has scrolled past their top, then stays in sight.
+    const top = element("span", "pl-tray__sentinel");
+    top.setAttribute("aria-hidden", "true");
+    list.before(top);
+    tray.classList.add("pl-tray--rest");
+    const resting = new IntersectionObserver(([entry]) => {
+      tray.classList.toggle("pl-tray--rest", entry.boundingClientRect.top >= 0);
+    });
+    resting.observe(top);
+
     const observer = new MutationObserver(enhanceAll);
     observer.observe(list, { childList: true });
     list.addEventListener("change", onPick);
@@ -252,6 +263,8 @@
       destroy() {
         observer.disconnect();
         sized.disconnect();
+        resting.disconnect();
+        top.remove();
         html.style.scrollPaddingBottom = "";
         list.removeEventListener("change", onPick);
         window.removeEventListener("pageshow", onShow);

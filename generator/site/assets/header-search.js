@@ -234,12 +234,17 @@
     items.push(entry(all.href, -1, title, count));
     list.replaceChildren(...items);
     block.hidden = false;
+    // Material's "No matching documents" would contradict the partners just listed.
+    block.parentNode.classList.add("pl-has-partners");
   }
 
   function hide() {
     sequence += 1;
     const block = document.querySelector("[data-pl-header-search]");
-    if (block) block.hidden = true;
+    if (block) {
+      block.hidden = true;
+      block.parentNode.classList.remove("pl-has-partners");
+    }
   }
 
   async function update(input) {
