@@ -181,6 +181,19 @@ def test_show_more_adds_the_next_partners(page: Any, browser_site: Served,
     expect(page.get_by_role("button", name="Show more partners")).to_be_hidden()
 
 
+def test_show_more_by_keyboard_moves_focus_to_the_first_new_partner(
+        page: Any, browser_site: Served, catalog: Catalog) -> None:
+    from playwright.sync_api import expect
+
+    page.goto(browser_site.url + "partners/?sort=name")
+    expect_status(page, len(catalog.entries))
+    page.get_by_role("button", name="Show more partners").focus()
+    page.keyboard.press("Enter")
+    expect(page.locator(".pl-card")).to_have_count(len(catalog.entries))
+    focused = page.evaluate("() => document.activeElement.textContent.trim()")
+    assert focused == catalog.entries[24].name
+
+
 def test_no_show_more_button_when_every_result_is_on_screen(page: Any,
                                                             browser_site: Served) -> None:
     from playwright.sync_api import expect

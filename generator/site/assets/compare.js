@@ -175,7 +175,8 @@
       if (isChosen(slug)) return;
       if (choice.items.length >= most) {
         if (box) box.checked = false;
-        say(`You can compare up to ${most} partners. Remove one from the tray to add ${name}.`);
+        say(`You can compare up to ${most} partners. Remove one from the tray to add ${name}`
+          + (name.endsWith(".") ? "" : "."));
         return;
       }
       choice.items.push({ slug, name });

@@ -571,11 +571,17 @@
       const next = await cardData(index, results.slice(shown, shown + pageSize));
       if (token !== sequence) return;
       const fragment = document.createDocumentFragment();
-      for (const data of next) fragment.append(card(index, data));
+      const added = next.map((data) => card(index, data));
+      for (const item of added) fragment.append(item);
+      const hadFocus = document.activeElement === moreButton;
       list.append(fragment);
       shown += next.length;
       moreButton.hidden = shown >= results.length;
       announce(results.length);
+      // The button may vanish with the last page: keyboard users go on from the first new card
+      // instead of being sent back to the top of the page.
+      const link = added.length ? added[0].querySelector(".pl-card__name a") : null;
+      if (hadFocus && link) link.focus();
     }
 
     function setCounts(counts) {
