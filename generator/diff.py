@@ -238,7 +238,8 @@ def compare(base: LoadResult, head: LoadResult, as_of: date, base_label: str = "
         moves = tuple(_program_moves(head_valid.values(), base.program, head.program, as_of))
 
     new_errors, fixed = _error_changes(base, head)
-    notices = _notice_changes(base, head, as_of, base_files, head_files) if comparable else ()
+    notices = (_notice_changes(base, head, as_of, base_files, head_files,
+                               skip=frozenset(not_compared)) if comparable else ())
     return Diff(
         as_of=as_of,
         base=base_label,
@@ -261,10 +262,12 @@ def compare(base: LoadResult, head: LoadResult, as_of: date, base_label: str = "
 def _notice_changes(
     base: LoadResult, head: LoadResult, as_of: date,
     base_files: Mapping[str, str], head_files: Mapping[str, str],
+    *, skip: frozenset[str] = frozenset(),
 ) -> tuple[NoticeChange, ...]:
     """Notices from the as-of day to the horizon that one side sends and the other does not.
 
-    Only partners whose file changed are compared, unless the program changed too.
+    Only partners whose file changed are compared, unless the program changed too; partners
+    valid on one side only (``skip``) are listed as not compared and cause no notice change.
     """
     assert base.program is not None and head.program is not None  # noqa: S101 - comparable
     everyone = base.program != head.program
@@ -272,8 +275,8 @@ def _notice_changes(
 
     def side(result: LoadResult) -> dict[tuple[str, str, str, str], NoticeChange]:
         assert result.program is not None  # noqa: S101 - comparable
-        partners = [p for p in result.partners
-                    if everyone or _touched(p.slug, base_files, head_files)]
+        partners = [p for p in result.partners if p.slug not in skip
+                    and (everyone or _touched(p.slug, base_files, head_files))]
         return {
             e.key: NoticeChange(e.partner.slug, e.partner.name, e.badge.id,
                                 e.badge.abbreviation, e.kind, e.day, "new")

@@ -442,13 +442,21 @@ _NOTICE_WORDS = {
     "restored": "has {badge} restored on {day}",
     "lapsed": "loses {badge} on {day}",
 }
+#: The same, for a notice the change cancels.
+_CANCELLED_WORDS = {
+    "award": "is no longer awarded {badge} on {day}",
+    "evidence-request": "is no longer asked for {badge} review evidence on {day}",
+    "review-kept": "no longer keeps {badge} at its review on {day}",
+    "grace": "no longer has {badge} go into grace on {day}",
+    "restored": "no longer has {badge} restored on {day}",
+    "lapsed": "no longer loses {badge} on {day}",
+}
 
 
 def notice_sentence(change: NoticeChange, q: Quote = _as_is) -> str:
     """``loses PSP on 1 March 2027``, or, for a notice the change cancels, ``no longer ...``."""
-    words = _NOTICE_WORDS[change.kind].format(badge=q(change.badge_name),
-                                              day=day_text(change.day))
-    return words if change.change == "new" else f"no longer {words}"
+    words = _NOTICE_WORDS if change.change == "new" else _CANCELLED_WORDS
+    return words[change.kind].format(badge=q(change.badge_name), day=day_text(change.day))
 
 
 def _notices_markdown(diff: Diff, who: Callable[[str, str], str], limit: int) -> list[str]:

@@ -66,3 +66,39 @@ def test_an_unchanged_folder_causes_no_notice(
     shutil.copytree(BASE, tmp_path / "head")
     report = json.loads(diff(tmp_path, "json", capsys))
     assert report["notices"] == []
+
+
+def test_a_partner_valid_on_one_side_only_causes_no_notice_change(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Formosa's PSP evidence is due on 1 December 2026; a broken file on the head side must
+    # not read as "no longer asked for evidence": the partner is listed as not compared.
+    shutil.copytree(ROOT / "partners", tmp_path / "base")
+    shutil.copytree(ROOT / "partners", tmp_path / "head")
+    formosa = tmp_path / "head" / "formosa-devops-lab.yml"
+    formosa.write_text(formosa.read_text(encoding="utf-8") + "bogus: 1\n", encoding="utf-8")
+    capsys.readouterr()
+    status = main(["diff", "--base-dir", str(tmp_path / "base"), "--partners",
+                   str(tmp_path / "head"), "--as-of", "2026-12-01", "--format", "json"])
+    report = json.loads(capsys.readouterr().out)
+    assert status == 1  # the new error
+    assert report["not_compared"] == ["formosa-devops-lab"]
+    assert report["notices"] == []
+
+
+@pytest.mark.parametrize(("kind", "expected"), [
+    ("award", "is no longer awarded PSP on 1 March 2027"),
+    ("evidence-request", "is no longer asked for PSP review evidence on 1 March 2027"),
+    ("review-kept", "no longer keeps PSP at its review on 1 March 2027"),
+    ("grace", "no longer has PSP go into grace on 1 March 2027"),
+    ("restored", "no longer has PSP restored on 1 March 2027"),
+    ("lapsed", "no longer loses PSP on 1 March 2027"),
+])
+def test_a_cancelled_notice_reads_as_a_sentence(kind: str, expected: str) -> None:
+    from datetime import date
+
+    from generator.diff import NoticeChange
+    from generator.report.diff import notice_sentence
+
+    change = NoticeChange("acme", "Acme", "psp", "PSP", kind, date(2027, 3, 1), "cancelled")
+    assert notice_sentence(change) == expected
