@@ -123,6 +123,12 @@ def send_notices(
         return report
     try:
         client = _open(settings, timeout)
+    except UnicodeError:
+        # smtplib sends the host name, user and password as ASCII (IDNA for the host).
+        report.problem = (f"cannot submit to {settings.host}:{settings.port}: the host name, "
+                          "user or password has characters SMTP cannot send")
+        report.unsent = [(n.file, "not attempted") for n in batch]
+        return report
     except (smtplib.SMTPException, OSError) as exc:
         report.problem = f"cannot submit to {settings.host}:{settings.port}: {exc}"
         report.unsent = [(n.file, "not attempted") for n in batch]

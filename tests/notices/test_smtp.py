@@ -287,6 +287,23 @@ def test_starttls_and_login_for_real(
     assert len(recorder.received) == 4
 
 
+def test_a_password_smtp_cannot_send_is_one_line_not_a_traceback(
+    tls_server: tuple[Controller, Recorder, Path], tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+) -> None:
+    controller, recorder, cert = tls_server
+    monkeypatch.setenv("SSL_CERT_FILE", str(cert))
+    capsys.readouterr()
+    status = send(monkeypatch, tmp_path / "out", port_of(controller), SMTP_STARTTLS="true",
+                  SMTP_USER="program", SMTP_PASSWORD="s\u00e9cret")  # noqa: S106 - a test value
+    out = capsys.readouterr()
+    assert status == 1
+    assert recorder.received == []
+    assert "the host name, user or password has characters SMTP cannot send" in out.out + out.err
+    assert "Traceback" not in out.out + out.err
+    assert "s\u00e9cret" not in out.out + out.err
+
+
 def test_nothing_is_sent_twice_within_a_run(
     server: tuple[Controller, Recorder], tmp_path: Path,
 ) -> None:
