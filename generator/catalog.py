@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date
 from functools import cache
 from types import MappingProxyType
+from typing import Any
 
 from pyuca import Collator  # type: ignore[import-untyped]  # ships no type hints
 
@@ -70,6 +71,12 @@ class CatalogEntry:
     #: The name's Unicode Collation Algorithm key: the order a reader expects.
     sort_name: tuple[int, ...]
 
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        """Pickled with its states as a plain dict (a read-only view cannot be pickled)."""
+        values = [getattr(self, f.name) for f in fields(self)]
+        values[1] = dict(self.states)
+        return (_entry, tuple(values))
+
     @property
     def slug(self) -> str:
         """The partner's slug (its file name)."""
@@ -89,6 +96,12 @@ class CatalogEntry:
     def letter(self) -> str:
         """The browse letter: ``a`` to ``z`` (Ø under o, Æ under a, Ł under l), else ``0-9``."""
         return name_letter(self.sort_name)
+
+
+def _entry(*values: Any) -> CatalogEntry:
+    entry = CatalogEntry(*values)
+    object.__setattr__(entry, "states", MappingProxyType(entry.states))
+    return entry
 
 
 @cache

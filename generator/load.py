@@ -81,20 +81,32 @@ def display_path(path: Path) -> str:
 
 def load_program(path: Path) -> tuple[Program | None, list[Diagnostic]]:
     """Load and check ``program.yml``."""
+    program, diagnostics, _ = load_program_bytes(path)
+    return program, diagnostics
+
+
+def load_program_bytes(path: Path) -> tuple[Program | None, list[Diagnostic], bytes]:
+    """``load_program``, and the bytes it read (empty when none could be read)."""
     shown = display_path(path)
     try:
         raw = read_limited(path, MAX_FILE_BYTES)
     except FileNotFoundError:
-        return None, [Diagnostic(shown, 1, 1, "missing-file", "the program definition is missing")]
+        return None, [Diagnostic(shown, 1, 1, "missing-file",
+                                 "the program definition is missing")], b""
     except OSError as exc:  # a folder, a link, a pipe, no permission
         return None, [
             Diagnostic(
                 shown, 1, 1, "missing-file",
                 f"the program definition cannot be read ({_reason(exc)})",
             )
-        ]
+        ], b""
     except TooLargeError as exc:
-        return None, [too_large(shown, exc.size)]
+        return None, [too_large(shown, exc.size)], b""
+    program, diagnostics = _program_from(shown, raw)
+    return program, diagnostics, raw
+
+
+def _program_from(shown: str, raw: bytes) -> tuple[Program | None, list[Diagnostic]]:
     document, diagnostics = parse_yaml(shown, raw)
     if document is None:
         return None, diagnostics
@@ -428,6 +440,32 @@ def load_folder(folder: Path, *, keep_partners: bool = True) -> LoadResult:
 
     ``keep_partners=False`` when only the diagnostics matter: ``partners`` is then empty.
     """
+    start = begin_folder(folder)
+    if isinstance(start, LoadResult):
+        return start
+    program, ids, files, diagnostics, _ = start
+    yml = [p for p in files if p.suffix == ".yml"]
+    loaded = (
+        (path, written, None if partner is None else (partner, logo), found)
+        for path, (written, partner, found, logo) in zip(
+            yml, _load_partners(yml, ids, keep_partners), strict=True
+        )
+    )
+    valid, found = finish_folder(folder, program, files, diagnostics, loaded)
+    partners = tuple(partner for partner, _ in valid)
+    kept = {partner.slug: logo for partner, logo in valid if logo is not None}
+    return LoadResult(program, partners, found, len(files), folder, kept)
+
+
+#: The start of a folder's load: the program, its ids, the candidate files, the problems so
+#: far and the bytes of ``program.yml``.
+FolderStart = tuple[Program | None, ProgramIds | None, list[Path], list[Diagnostic], bytes]
+T = TypeVar("T")
+
+
+def begin_folder(folder: Path) -> FolderStart | LoadResult:
+    """The program and the candidate files of a folder; a ``LoadResult`` when there is no
+    folder to load."""
     if not folder.is_dir():
         return LoadResult(
             None,
@@ -439,25 +477,32 @@ def load_folder(folder: Path, *, keep_partners: bool = True) -> LoadResult:
             ),
             folder=folder,
         )
-    program, diagnostics = load_program(folder / PROGRAM_FILE)
+    program, diagnostics, raw = load_program_bytes(folder / PROGRAM_FILE)
     ids = ProgramIds.of(program) if program is not None else None
     files, skipped = _scan(folder)
     diagnostics.extend(skipped)
-    partners: list[Partner] = []
-    logos: dict[str, bytes] = {}
+    return program, ids, files, diagnostics, raw
+
+
+def finish_folder(
+    folder: Path,
+    program: Program | None,
+    files: list[Path],
+    diagnostics: list[Diagnostic],
+    loaded: Iterable[tuple[Path, _WrittenName | None, T | None, list[Diagnostic]]],
+) -> tuple[list[T], tuple[Diagnostic, ...]]:
+    """The checks across files, after each ``.yml`` file of ``files`` was loaded on its own
+    (its path, written name, what it gave when it is valid, and its problems): the valid
+    results, in slug order, and every problem, sorted."""
+    results: list[tuple[str, T]] = []
     names: list[tuple[str, _WrittenName]] = []
-    yml = [p for p in files if p.suffix == ".yml"]
-    for path, (written, partner, found, logo) in zip(
-        yml, _load_partners(yml, ids, keep_partners), strict=True
-    ):
+    for path, written, result, found in loaded:
         diagnostics.extend(found)
-        if partner is not None and logo is not None:
-            logos[partner.slug] = logo
         # An invalid file's name still counts for duplicate names.
         if written is not None:
             names.append((path.stem, written))
-        if partner is not None:
-            partners.append(partner)
+        if result is not None:
+            results.append((path.stem, result))
     diagnostics.extend(
         Diagnostic(
             display_path(path),
@@ -469,7 +514,7 @@ def load_folder(folder: Path, *, keep_partners: bool = True) -> LoadResult:
         for path in files
         if path.suffix != ".yml"
     )
-    if program is None and yml:
+    if program is None and any(p.suffix == ".yml" for p in files):
         diagnostics.append(
             Diagnostic(
                 display_path(folder / PROGRAM_FILE), 1, 1, "unchecked-ids",
@@ -480,14 +525,11 @@ def load_folder(folder: Path, *, keep_partners: bool = True) -> LoadResult:
         )
     diagnostics.extend(_cross_file(folder, files, names))
     bad = {d.path for d in diagnostics}
-    valid = tuple(
-        sorted(
-            (p for p in partners if display_path(folder / f"{p.slug}.yml") not in bad),
-            key=lambda p: p.slug,
-        )
+    valid = sorted(
+        ((slug, r) for slug, r in results if display_path(folder / f"{slug}.yml") not in bad),
+        key=lambda item: item[0],
     )
-    kept = {p.slug: logos[p.slug] for p in valid if p.slug in logos}
-    return LoadResult(program, valid, tuple(sorted(diagnostics)), len(files), folder, kept)
+    return [r for _, r in valid], tuple(sorted(diagnostics))
 
 
 #: Below this many files, starting worker processes costs more than it saves.

@@ -69,15 +69,16 @@ def compare_record(entry: CatalogEntry, program: Program) -> dict[str, Any]:
     }
 
 
+def compare_bytes(entry: CatalogEntry, program: Program) -> bytes:
+    """A partner's comparison record as the compare page fetches it."""
+    return json.dumps(compare_record(entry, program), ensure_ascii=False,
+                      separators=(",", ":")).encode("utf-8")
+
+
 def compare_files(catalog: Catalog) -> list[DataFile]:
     """One comparison file per partner."""
-    program = catalog.program
-    return [
-        DataFile(compare_data_path(e.slug),
-                 json.dumps(compare_record(e, program), ensure_ascii=False,
-                            separators=(",", ":")).encode("utf-8"))
-        for e in catalog.entries
-    ]
+    return [DataFile(compare_data_path(e.slug), compare_bytes(e, catalog.program))
+            for e in catalog.entries]
 
 
 def compare_page(catalog: Catalog, urls: UrlStyle) -> PlannedPage:

@@ -26,6 +26,12 @@ class PartnerLocatorConfig(Config):  # type: ignore[no-untyped-call]  # mkdocs i
     browse_page_size = c.Type(int, default=200)
     #: URLs per sitemap part (the protocol allows at most 50,000).
     sitemap_limit = c.Type(int, default=50_000)
+    #: Where finished partners are kept between builds, relative to mkdocs.yml; empty, a
+    #: temporary folder for each build.
+    cache_dir = c.Type(str, default=".cache/partner-locator")
+    #: Warn when the built site is larger than this many MiB (0: never). GitLab.com refuses
+    #: Pages deployments over 1 GB.
+    size_limit_mb = c.Type(int, default=1024)
 
 
 def resolve_as_of(option: str | date | None) -> date:

@@ -15,7 +15,15 @@ from pathlib import Path
 from generator.catalog import Catalog
 from generator.facets import compute_facets, facet_registry
 from generator.site.badge_image import badge_files
-from generator.site.common import API_FILE, DataFile, PlannedPage, SiteOptions, SitePlan, logo_path
+from generator.site.common import (
+    API_FILE,
+    DataFile,
+    PlannedPage,
+    SiteOptions,
+    SitePlan,
+    logo_path,
+    profile_src,
+)
 from generator.site.compare import compare_files, compare_page
 from generator.site.feed import feed_file
 from generator.site.listings import browse_lists, directory_pages, locator_page
@@ -28,8 +36,13 @@ from generator.site.urls import UrlStyle
 
 
 def plan_site(catalog: Catalog, partners_dir: Path, options: SiteOptions,
-              site_url: str | None = None) -> SitePlan:
-    """Every generated page and data file of the site."""
+              site_url: str | None = None, *, per_partner: bool = True) -> SitePlan:
+    """Every generated page and data file of the site.
+
+    ``per_partner=False`` leaves out each partner's profile and own files (badge image,
+    comparison record, logo), which the MkDocs plugin has finished in worker processes
+    (``generator.site.prepare``); ``profile_pages`` still lists every profile.
+    """
     urls = UrlStyle(options.directory_urls)
     program = catalog.program
     facets = facet_registry(program)
@@ -42,7 +55,7 @@ def plan_site(catalog: Catalog, partners_dir: Path, options: SiteOptions,
     profiles = [
         profile_page(e, program, urls=urls, options=options, site_url=site_url)
         for e in catalog.entries
-    ]
+    ] if per_partner else []
     pages.extend(profiles)
     pages.extend(directory_pages(catalog, groups, urls, options))
     pages.append(compare_page(catalog, urls))
@@ -50,12 +63,13 @@ def plan_site(catalog: Catalog, partners_dir: Path, options: SiteOptions,
              DataFile(API_SCHEMA_FILE, api_schema_bytes(catalog)),
              feed_file(catalog, urls, site_url)]
     files.extend(DataFile(path, content) for path, content in index.files.items())
-    files.extend(badge_files(catalog.entries, program, catalog.as_of))
-    files.extend(compare_files(catalog))
-    for entry in catalog.entries:
-        if entry.partner.logo is not None and (target := logo_path(entry)) is not None:
-            # The loader's rewritten bytes: the file is not read again after its check.
-            files.append(DataFile(target, catalog.logos[entry.slug]))
-    return SitePlan(tuple(pages), tuple(files), frozenset(p.src_uri for p in profiles),
-                    index.index_path)
+    if per_partner:
+        files.extend(badge_files(catalog.entries, program, catalog.as_of))
+        files.extend(compare_files(catalog))
+        for entry in catalog.entries:
+            if entry.partner.logo is not None and (target := logo_path(entry)) is not None:
+                # The loader's rewritten bytes: the file is not read again after its check.
+                files.append(DataFile(target, catalog.logos[entry.slug]))
+    return SitePlan(tuple(pages), tuple(files),
+                    frozenset(profile_src(e.slug) for e in catalog.entries), index.index_path)
 

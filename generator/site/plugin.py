@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -37,23 +38,36 @@ from mkdocs.utils.templates import TemplateContext
 
 from generator.catalog import Catalog
 from generator.diagnostics import DataError, Diagnostic
-from generator.load import load_folder
+from generator.site.bulk import Writer, write_page, write_profiles
 from generator.site.common import DIRECTORY, LOCATOR, PlannedPage, SiteOptions, SitePlan
 from generator.site.config import PartnerLocatorConfig, resolve_as_of
 from generator.site.markers import MarkerError, expand_markers
 from generator.site.opendata import git_days, sitemap_files, sitemap_pages
 from generator.site.pages import plan_site
+from generator.site.prepare import (
+    Finished,
+    Outputs,
+    Prepared,
+    outputs_of,
+    partner_file_paths,
+    prepare,
+    tree_size,
+)
 from generator.site.publish import PublishError, Staging, stage
+from generator.site.store import Store
 from generator.site.theme_pages import (
     HEAD_CONTEXT_KEY,
+    Shape,
     ThemePages,
     nested_documents,
     page_description,
     page_title,
+    shape_of,
 )
 from generator.site.urls import UrlStyle
 
 log = logging.getLogger("mkdocs.plugins.partner-locator")
+MIB = 1024 * 1024
 HERE = Path(__file__).parent
 THEME_DIR = HERE / "theme"
 ASSETS = {
@@ -108,6 +122,9 @@ class PartnerLocatorPlugin(BasePlugin[PartnerLocatorConfig]):  # type: ignore[no
         #: Under ``mkdocs serve``: the generated pages of the last good build, so that their
         #: URLs show the errors while the data is broken.
         self.served_pages: list[str] = []
+        #: This build's store of finished partners, and the partners the plan left out.
+        self.store: Store | None = None
+        self.prepared: Prepared | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Remember the command: only ``build`` publishes atomically, only ``serve`` shows
@@ -118,6 +135,7 @@ class PartnerLocatorPlugin(BasePlugin[PartnerLocatorConfig]):  # type: ignore[no
         """Reset state (``mkdocs serve`` rebuilds), find the data, add the theme parts."""
         self.catalog, self.plan, self.planned, self.stamped = None, None, {}, []
         self.nav, self.env, self.broken = None, None, None
+        self._close_store()
         root = Path(config.config_file_path or ".").resolve().parent
         self.partners_dir = root / self.config.partners
         try:
@@ -143,8 +161,17 @@ class PartnerLocatorPlugin(BasePlugin[PartnerLocatorConfig]):  # type: ignore[no
         return config
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
-        """Load and check every partner file before anything is written."""
-        result = load_folder(self.partners_dir)
+        """Load, check and finish every partner file before anything is written."""
+        root = Path(config.config_file_path or ".").resolve().parent
+        self.store = Store(root / self.config.cache_dir if self.config.cache_dir else None)
+        options = SiteOptions(
+            directory_urls=config.use_directory_urls,
+            results_per_page=self.config.results_per_page,
+            browse_page_size=self.config.browse_page_size,
+        )
+        self.prepared = prepare(self.partners_dir, self.as_of, options, _site_url(config),
+                                self.store)
+        result = self.prepared.result
         if not result.ok:
             error = DataError(list(result.diagnostics))
             if self.command != "serve":
@@ -159,13 +186,17 @@ class PartnerLocatorPlugin(BasePlugin[PartnerLocatorConfig]):  # type: ignore[no
             # Warnings (a logo part dropped, a country no region claims) leave the data valid;
             # they are logged below warning level so that a strict build still publishes.
             log.info("partner-locator: %s", warning.format())
-        self.catalog = Catalog.build(result, self.as_of)
-        options = SiteOptions(
-            directory_urls=config.use_directory_urls,
-            results_per_page=self.config.results_per_page,
-            browse_page_size=self.config.browse_page_size,
-        )
-        self.plan = plan_site(self.catalog, self.partners_dir, options, _site_url(config))
+        self.catalog = self.prepared.catalog
+        if self.catalog is None:
+            raise PluginError("partner-locator: the data was not finished")
+        plan = plan_site(self.catalog, self.partners_dir, options, _site_url(config),
+                         per_partner=False)
+        if not self.config.stamp_pages:
+            # Every profile through MkDocs' own page pipeline: all of them in memory.
+            outputs = [self._outputs(f) for f in self.prepared.finished]
+            plan = replace(plan, pages=(*plan.pages, *(o.page for o in outputs)),
+                           files=(*plan.files, *(d for o in outputs for d in o.files)))
+        self.plan = plan
         self.planned = {p.src_uri: p for p in self.plan.pages}
         log.info("partner-locator: %d partners as of %s", len(self.catalog.entries), self.as_of)
 
@@ -179,6 +210,7 @@ class PartnerLocatorPlugin(BasePlugin[PartnerLocatorConfig]):  # type: ignore[no
         if self.config.stamp_pages:
             self.stamped = [p for p in plan.pages if p.src_uri not in LINKED_PAGES]
             self._claim_stamped(files, UrlStyle(config.use_directory_urls))
+            self._claim_partner_files(files)
         stamped = {p.src_uri for p in self.stamped}
         for page in plan.pages:
             if page.src_uri not in stamped:
@@ -250,8 +282,10 @@ class PartnerLocatorPlugin(BasePlugin[PartnerLocatorConfig]):  # type: ignore[no
                                                             encoding="utf-8")
             return
         self._write_bulk(config)
+        self._check_size(Path(config.site_dir))
         if self.command == "serve":
-            self.served_pages = [p.src_uri for p in self._plan().pages]
+            self.served_pages = sorted({p.src_uri for p in self._plan().pages}
+                                       | self._plan().profile_pages)
         if self.staging is not None and not _strict_warnings():
             # A strict build with warnings is aborted by MkDocs after this handler, and then
             # on_build_error drops the new site; otherwise it takes the old one's place now.
@@ -267,10 +301,42 @@ class PartnerLocatorPlugin(BasePlugin[PartnerLocatorConfig]):  # type: ignore[no
     def on_build_error(self, *, error: Exception) -> None:
         """A failed build leaves the previous site as it was."""
         self._discard()
+        self._close_store()
 
     def on_shutdown(self) -> None:
         """A build stopped by anything else (Ctrl-C) leaves no half-written folder behind."""
         self._discard()
+        self._close_store()
+
+    def _close_store(self) -> None:
+        if self.store is not None:
+            self.store.close()
+            self.store = None
+        self.prepared = None
+
+    def _outputs(self, finished: Finished) -> Outputs:
+        if self.store is None or self.prepared is None or self.prepared.context is None:
+            raise PluginError("partner-locator: the data was not loaded")
+        try:
+            return outputs_of(self.store, finished.outputs, finished.checked,
+                              finished.entry.slug, self.prepared.context)
+        except OSError as exc:
+            raise PluginError(f"partner-locator: {exc}") from None
+
+    def _check_size(self, site_dir: Path) -> None:
+        """Warn when the site is over the size limit, before a deploy is refused for it."""
+        limit = self.config.size_limit_mb
+        if limit <= 0:
+            return
+        size = tree_size(site_dir)
+        if size > limit * MIB:
+            # A warning: a strict build stops here and keeps the published site.
+            log.warning(
+                "partner-locator: the site is %s MB, over the limit of %s MB set by the "
+                "size_limit_mb option; a host with a lower limit refuses to deploy it "
+                "(GitLab.com refuses Pages deployments over 1 GB, a self-managed GitLab over "
+                "100 MB unless its administrator raised the limit)",
+                f"{size / MIB:,.1f}", f"{limit:,}")
 
     def _discard(self) -> None:
         if self.staging is not None:
@@ -291,39 +357,52 @@ class PartnerLocatorPlugin(BasePlugin[PartnerLocatorConfig]):  # type: ignore[no
     def _write_bulk(self, config: MkDocsConfig) -> None:
         plan, catalog = self._plan(), self.catalog
         site_dir = Path(config.site_dir)
+        previous = self.staging.target if self.staging is not None else None
+        writer = Writer(site_dir, previous if previous is not None and previous.is_dir()
+                        else None)
         if self.stamped:
-            self._write_stamped(config, site_dir)
+            self._write_stamped(config, writer)
         site_url = _site_url(config)
         if site_url and catalog is not None:
             generated = {p.src_uri for p in plan.pages}
             docs = [p for p in _doc_pages(Path(config.docs_dir)) if p not in generated]
-            pages = sitemap_pages(catalog, [(p.src_uri, p.kind) for p in plan.pages],
+            listed = [(p.src_uri, p.kind) for p in plan.pages]
+            if self.config.stamp_pages:
+                listed += [(src, "profile") for src in sorted(plan.profile_pages)]
+            pages = sitemap_pages(catalog, listed,
                                   doc_pages=docs, docs_dir=Path(config.docs_dir).resolve(),
                                   partners_dir=self.partners_dir.resolve(),
                                   urls=UrlStyle(config.use_directory_urls))
             days = git_days(Path(config.config_file_path or ".").resolve().parent)
             for data in sitemap_files(site_url, pages, days, self.config.sitemap_limit):
-                target = site_dir / data.path
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_bytes(data.read())
+                writer.write(data.path, data.read())
+        log.info("partner-locator: %s files written, %s unchanged (linked from the previous "
+                 "site)", f"{writer.tally.written:,}", f"{writer.tally.linked:,}")
 
-    def _write_stamped(self, config: MkDocsConfig, site_dir: Path) -> None:
+    def _write_stamped(self, config: MkDocsConfig, writer: Writer) -> None:
         if self.nav is None or self.env is None:
             raise PluginError("partner-locator: the theme was not ready (on_env did not run)")
         theme = ThemePages(config, self.nav, self.env, self._documents, META)
         style = UrlStyle(config.use_directory_urls)
-        made: set[Path] = set()
-        for page in self.stamped:
-            target = site_dir / style.output_path(page.src_uri)
-            if target.parent not in made:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                made.add(target.parent)
-            try:
-                html = theme.html(page)
-            except ValueError as exc:
-                raise PluginError(f"partner-locator: {exc}") from None
-            # As MkDocs writes pages: UTF-8, anything unencodable as a character reference.
-            target.write_bytes(html.encode("utf-8", errors="xmlcharrefreplace"))
+        try:
+            for page in self.stamped:
+                write_page(writer, style, theme.parts(shape_of(page)), page)
+        except ValueError as exc:
+            raise PluginError(f"partner-locator: {exc}") from None
+        prepared = self.prepared
+        if prepared is None or prepared.context is None or self.store is None:
+            return
+        kinds = {(f.described, f.headed) for f in prepared.finished}
+        shapes = {(described, headed): theme.parts(Shape("profile", "partners", 1, described,
+                                                         headed))
+                  for described, headed in kinds}
+        try:
+            done = write_profiles(prepared.finished, shapes, prepared.context,
+                                  root=writer.root, previous=writer.previous,
+                                  directory_urls=config.use_directory_urls)
+        except OSError as exc:
+            raise PluginError(f"partner-locator: {exc}") from None
+        writer.tally.add(done)
 
     def _plan(self) -> SitePlan:
         if self.plan is None:
@@ -333,17 +412,27 @@ class PartnerLocatorPlugin(BasePlugin[PartnerLocatorConfig]):  # type: ignore[no
     def _claim_stamped(self, files: Files, style: UrlStyle) -> None:
         """Check that no file of docs/ takes the place or the folder of a stamped page."""
         documents = files.documentation_pages()
-        nested = nested_documents(self.stamped, [f.src_uri for f in documents],
+        srcs = [p.src_uri for p in self.stamped] + sorted(self._plan().profile_pages)
+        nested = nested_documents(srcs, [f.src_uri for f in documents],
                                   {f.src_uri: f.url for f in documents})
         if nested:
             raise PluginError(f"partner-locator: docs/{nested[0]} sits inside the folder of a "
                               "generated page; move it")
         written = {f.dest_uri for f in files}
-        for page in self.stamped:
-            self._claim(page.src_uri)
-            if (target := style.output_path(page.src_uri)) in written:
+        for src in srcs:
+            self._claim(src)
+            if (target := style.output_path(src)) in written:
                 raise PluginError(f"partner-locator: a file of docs/ is written to {target}, "
                                   "where a generated page goes; rename it")
+
+    def _claim_partner_files(self, files: Files) -> None:
+        """Check that no file of docs/ takes the place of a partner's own file."""
+        written = {f.dest_uri for f in files}
+        for path in partner_file_paths(self.prepared.finished if self.prepared else ()):
+            self._claim(path)
+            if path in written:
+                raise PluginError(f"partner-locator: a file of docs/ is written to {path}, "
+                                  "where a generated file goes; rename it")
 
     def _add(self, files: Files, file: File) -> None:
         self._claim(file.src_uri)

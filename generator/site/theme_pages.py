@@ -82,10 +82,11 @@ def shape_of(page: PlannedPage) -> Shape:
                  "<h1" in str(page.body))
 
 
-def nested_documents(stamped: Iterable[PlannedPage], documents: Iterable[str],
+def nested_documents(stamped: Iterable[str], documents: Iterable[str],
                      urls_of: Mapping[str, str]) -> list[str]:
-    """Hand-written pages (by source path) that sit inside a generated page's folder."""
-    folders = {"/".join(_segments(p.src_uri)) + "/" for p in stamped}
+    """Hand-written pages (by source path) that sit inside the folder of a generated page
+    (by source path)."""
+    folders = {"/".join(_segments(src)) + "/" for src in stamped}
     nested = []
     for src in documents:
         url = urls_of[src]
@@ -94,6 +95,22 @@ def nested_documents(stamped: Iterable[PlannedPage], documents: Iterable[str],
         if any(folder in folders and folder != url for folder in inside):
             nested.append(src)
     return sorted(nested)
+
+
+def fill(parts: Sequence[str], page: PlannedPage) -> str:
+    """A page's HTML: its shape's parts (``ThemePages.parts``) with its own parts filled in."""
+    first, *rest = _segments(page.src_uri)
+    if not all(_PLAIN_SEGMENT.fullmatch(s) for s in (first, *rest)):
+        raise ValueError(f"{page.src_uri}: folders of generated pages must be plain ids")
+    values = {
+        TITLE: page_title(page),
+        DESCRIPTION: page_description(page) or "",
+        HEAD: str(page.head) if page.head is not None else "",
+        BODY: str(page.body),
+    }
+    values.update({_SEGMENT.format(i): s for i, s in enumerate(rest)})
+    # Even items are theme text, odd items markers.
+    return "".join(p if i % 2 == 0 else values[p] for i, p in enumerate(parts))
 
 
 class ThemePages:
@@ -110,22 +127,14 @@ class ThemePages:
 
     def html(self, page: PlannedPage) -> str:
         """The page's HTML, byte for byte what MkDocs would write for it."""
-        first, *rest = _segments(page.src_uri)
-        if not all(_PLAIN_SEGMENT.fullmatch(s) for s in (first, *rest)):
-            raise ValueError(f"{page.src_uri}: folders of generated pages must be plain ids")
-        shape = shape_of(page)
+        return fill(self.parts(shape_of(page)), page)
+
+    def parts(self, shape: Shape) -> list[str]:
+        """A shape's theme text and markers, alternating (rendered once per shape)."""
         parts = self._shapes.get(shape)
         if parts is None:
             parts = self._shapes[shape] = self._render_shape(shape)
-        values = {
-            TITLE: page_title(page),
-            DESCRIPTION: page_description(page) or "",
-            HEAD: str(page.head) if page.head is not None else "",
-            BODY: str(page.body),
-        }
-        values.update({_SEGMENT.format(i): s for i, s in enumerate(rest)})
-        # Even items are theme text, odd items markers.
-        return "".join(p if i % 2 == 0 else values[p] for i, p in enumerate(parts))
+        return parts
 
     def _render_shape(self, shape: Shape) -> list[str]:
         src = "/".join([shape.first, *(_SEGMENT.format(i) for i in range(shape.depth)),

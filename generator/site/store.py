@@ -1,0 +1,89 @@
+"""A content-addressed cache of build results on disk, safe to share and safe to lose.
+
+Each value sits in its own file, named by a key that is the SHA-256 of everything the value
+was computed from (see ``generator.site.prepare``): a key is never reused for another value,
+so a file is either right or not there. A file holds a header, the SHA-256 of its payload and
+the payload (zlib-compressed pickle); a file that is short, damaged or of another format is
+treated as missing and written again, never trusted. Files are written under a unique
+temporary name in the same folder and renamed into place, so two builds sharing a cache
+never see each other's half-written files: the later rename replaces an equal file.
+
+The cache lives in ``.cache/partner-locator/`` beside ``mkdocs.yml`` unless the plugin's
+``cache_dir`` option says otherwise. It holds only what the build computed from the
+committed files; deleting it costs one cold build. Without a cache folder a build uses a
+temporary one, removed when the build ends.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import pickle
+import secrets
+import shutil
+import tempfile
+import zlib
+from pathlib import Path
+from typing import Any
+
+#: The first bytes of every cache file: the format, so an older layout is simply missed.
+MAGIC = b"partner-locator cache 1\n"
+_DIGEST = 32
+
+
+class Store:
+    """Values by key in a folder; see the module's description."""
+
+    def __init__(self, root: Path | None) -> None:
+        self.temporary = root is None
+        self.root = Path(tempfile.mkdtemp(prefix="partner-locator-cache-")) if root is None \
+            else root
+
+    def path(self, key: str) -> Path:
+        """Where the value of ``key`` is kept."""
+        return self.root / key[:2] / key
+
+    def get(self, key: str) -> Any | None:
+        """The value stored under ``key``, or None when it is missing or not intact."""
+        try:
+            with self.path(key).open("rb") as handle:
+                data = handle.read()
+        except OSError:
+            return None
+        head = len(MAGIC)
+        if len(data) < head + _DIGEST or not data.startswith(MAGIC):
+            return None
+        payload = data[head + _DIGEST:]
+        if hashlib.sha256(payload).digest() != data[head:head + _DIGEST]:
+            return None
+        try:
+            return pickle.loads(zlib.decompress(payload))  # noqa: S301 - checked above
+        except Exception:
+            return None
+
+    def put(self, key: str, value: Any) -> None:
+        """Keep ``value`` under ``key``; a cache that cannot be written is no error."""
+        payload = zlib.compress(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL), 1)
+        target = self.path(key)
+        temporary = target.parent / f".{key}.{secrets.token_hex(4)}.tmp"
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            with temporary.open("wb") as handle:
+                handle.write(MAGIC + hashlib.sha256(payload).digest() + payload)
+            temporary.replace(target)
+        except OSError:
+            temporary.unlink(missing_ok=True)
+
+    def close(self) -> None:
+        """Remove a temporary store; a named one stays for the next build."""
+        if self.temporary:
+            shutil.rmtree(self.root, ignore_errors=True)
+
+
+def digest(*parts: bytes | str) -> str:
+    """A key made of parts: each is length-prefixed, so no two lists of parts share a key."""
+    hasher = hashlib.sha256()
+    for part in parts:
+        data = part.encode("utf-8") if isinstance(part, str) else part
+        hasher.update(len(data).to_bytes(8, "big"))
+        hasher.update(data)
+    return hasher.hexdigest()
