@@ -26,7 +26,7 @@ from pathlib import Path
 
 from generator.site.common import PlannedPage
 from generator.site.prepare import PARALLEL_THRESHOLD, Context, Finished, outputs_of
-from generator.site.store import Store
+from generator.site.store import Store, digest
 from generator.site.theme_pages import fill
 from generator.site.urls import UrlStyle
 
@@ -50,6 +50,10 @@ class Tally:
         self.size += other.size
 
 
+#: A file as written: its path in the site, size, modification time and inode.
+Stamp = tuple[str, int, int, int]
+
+
 @dataclass
 class Writer:
     """Writes files under ``root``, linking those equal to the file in ``previous``."""
@@ -59,19 +63,49 @@ class Writer:
     tally: Tally = field(default_factory=Tally)
     _made: set[Path] = field(default_factory=set)
 
-    def write(self, path: str, data: bytes) -> None:
+    def write(self, path: str, data: bytes) -> Stamp:
         """Put ``data`` at ``path`` (relative to the site's root)."""
+        target = self._target(path)
+        self.tally.size += len(data)
+        if self.previous is not None and self._link(self.previous / path, target, data):
+            self.tally.linked += 1
+        else:
+            target.write_bytes(data)
+            self.tally.written += 1
+        info = target.stat()
+        return (path, info.st_size, info.st_mtime_ns, info.st_ino)
+
+    def relink(self, stamps: Sequence[Stamp]) -> bool:
+        """Link files of the previous site that are still as they were written (same size,
+        time and inode); False, with nothing linked, when any of them is not."""
+        if self.previous is None:
+            return False
+        for path, size, mtime, inode in stamps:
+            try:
+                info = (self.previous / path).lstat()
+            except OSError:
+                return False
+            if not stat.S_ISREG(info.st_mode) or (info.st_size, info.st_mtime_ns,
+                                                   info.st_ino) != (size, mtime, inode):
+                return False
+        for done, (path, size, _, _) in enumerate(stamps):
+            try:
+                os.link(self.previous / path, self._target(path), follow_symlinks=False)
+            except OSError:
+                for undo in stamps[:done]:
+                    (self.root / undo[0]).unlink(missing_ok=True)
+                return False
+            self.tally.linked += 1
+            self.tally.size += size
+        return True
+
+    def _target(self, path: str) -> Path:
         target = self.root / path
         parent = target.parent
         if parent not in self._made:
             parent.mkdir(parents=True, exist_ok=True)
             self._made.add(parent)
-        self.tally.size += len(data)
-        if self.previous is not None and self._link(self.previous / path, target, data):
-            self.tally.linked += 1
-            return
-        target.write_bytes(data)
-        self.tally.written += 1
+        return target
 
     @staticmethod
     def _link(old: Path, target: Path, data: bytes) -> bool:
@@ -96,6 +130,9 @@ class Writer:
 
 #: One profile to write: its outputs' key, the checked partner's key, its slug and shape.
 _Job = tuple[str, str, str, ShapeKey]
+#: What the last build wrote for each profile, by the key of its outputs and shape: enough
+#: to link the files again without reading or filling anything.
+Manifest = dict[str, tuple[Stamp, ...]]
 
 
 @dataclass(frozen=True)
@@ -107,42 +144,68 @@ class _Setup:
     root: Path
     previous: Path | None
     directory_urls: bool
+    #: What the previous site was written with (empty without a previous site).
+    manifest: Manifest
+    #: A key of each shape's parts, so that a changed theme writes every page again.
+    shape_keys: Mapping[ShapeKey, str]
 
 
-def _write_chunk(jobs: list[_Job], setup: _Setup) -> Tally:
+def _write_chunk(jobs: list[_Job], setup: _Setup) -> tuple[Tally, Manifest]:
     store = Store(setup.context.store)
     writer = Writer(setup.root, setup.previous)
     style = UrlStyle(setup.directory_urls)
+    manifest: Manifest = {}
     for outputs_key, checked_key, slug, shape in jobs:
+        key = outputs_key + setup.shape_keys[shape]
+        stamps = setup.manifest.get(key)
+        if stamps is not None and writer.relink(stamps):
+            manifest[key] = stamps
+            continue
         outputs = outputs_of(store, outputs_key, checked_key, slug, setup.context)
-        write_page(writer, style, setup.shapes[shape], outputs.page)
-        for data in outputs.files:
-            writer.write(data.path, data.read())
-    return writer.tally
+        written = [write_page(writer, style, setup.shapes[shape], outputs.page)]
+        written.extend(writer.write(data.path, data.read()) for data in outputs.files)
+        manifest[key] = tuple(written)
+    return writer.tally, manifest
 
 
-def write_page(writer: Writer, style: UrlStyle, parts: Sequence[str], page: PlannedPage) -> None:
+def write_page(writer: Writer, style: UrlStyle, parts: Sequence[str],
+               page: PlannedPage) -> Stamp:
     """A page filled into its shape, as MkDocs writes pages: UTF-8, anything unencodable as a
     character reference."""
     html = fill(parts, page)
-    writer.write(style.output_path(page.src_uri),
-                 html.encode("utf-8", errors="xmlcharrefreplace"))
+    return writer.write(style.output_path(page.src_uri),
+                        html.encode("utf-8", errors="xmlcharrefreplace"))
 
 
 def write_profiles(finished: Sequence[Finished], shapes: Mapping[ShapeKey, list[str]],
-                   context: Context, *, root: Path, previous: Path | None,
+                   context: Context, *, root: Path, target: Path, previous: Path | None,
                    directory_urls: bool) -> Tally:
-    """Every profile page and partner file, in worker processes when there are many."""
+    """Every profile page and partner file into ``root``, for the site published at
+    ``target``, in worker processes when there are many.
+
+    Profiles whose outputs and shape are those of the previous build, and whose files in the
+    previous site are untouched since, are linked without being read; the store keeps what
+    each build wrote for the next one.
+    """
     jobs: list[_Job] = [(f.outputs, f.checked, f.entry.slug, (f.described, f.headed))
                         for f in finished]
-    setup = _Setup(shapes, context, root, previous, directory_urls)
+    store = Store(context.store)
+    name = "m" + digest(os.path.realpath(target), str(directory_urls))
+    last = store.get(name) if previous is not None else None
+    shape_keys = {shape: digest(*parts)[:16] for shape, parts in shapes.items()}
+    setup = _Setup(shapes, context, root, previous, directory_urls,
+                   last if isinstance(last, dict) else {}, shape_keys)
     workers = min(os.cpu_count() or 1, 8)
+    tally, manifest = Tally(), Manifest()
     if len(jobs) < PARALLEL_THRESHOLD or workers < 2:
-        return _write_chunk(jobs, setup)
-    tally = Tally()
-    chunks = [jobs[i:i + _CHUNK] for i in range(0, len(jobs), _CHUNK)]
-    pool_context = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=pool_context) as pool:
-        for done in pool.map(_write_chunk, chunks, [setup] * len(chunks)):
-            tally.add(done)
+        tally, manifest = _write_chunk(jobs, setup)
+    else:
+        chunks = [jobs[i:i + _CHUNK] for i in range(0, len(jobs), _CHUNK)]
+        pool_context = multiprocessing.get_context("fork" if sys.platform == "linux"
+                                                   else "spawn")
+        with ProcessPoolExecutor(max_workers=workers, mp_context=pool_context) as pool:
+            for done, written in pool.map(_write_chunk, chunks, [setup] * len(chunks)):
+                tally.add(done)
+                manifest.update(written)
+    store.put(name, manifest)
     return tally

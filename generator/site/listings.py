@@ -106,9 +106,12 @@ BrowseGroups = tuple[tuple[str, tuple["BrowseList", ...]], ...]
 def browse_lists(catalog: Catalog, facets: Sequence[Facet]) -> BrowseGroups:
     """The directory's lists, grouped: by letter, badge, tier, service and region."""
     groups: list[tuple[str, tuple[BrowseList, ...]]] = []
+    by_letter: dict[str, list[CatalogEntry]] = {letter: [] for letter in LETTERS}
+    for entry in catalog.entries:
+        by_letter[entry.letter].append(entry)
     letters = tuple(
         BrowseList("letter", letter, letter.upper(), f"Partners: {letter.upper()}",
-                   tuple(e for e in catalog.entries if e.letter == letter))
+                   tuple(by_letter[letter]))
         for letter in LETTERS
     )
     groups.append(("By name", tuple(b for b in letters if b.entries)))

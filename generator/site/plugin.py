@@ -291,7 +291,7 @@ class PartnerLocatorPlugin(BasePlugin[PartnerLocatorConfig]):  # type: ignore[no
             # on_build_error drops the new site; otherwise it takes the old one's place now.
             staging, self.staging = self.staging, None
             try:
-                staging.publish()
+                staging.publish(background=True)
             except OSError as exc:
                 staging.discard()
                 raise PluginError(f"partner-locator: publishing the site failed: {exc}") from None
@@ -322,6 +322,10 @@ class PartnerLocatorPlugin(BasePlugin[PartnerLocatorConfig]):  # type: ignore[no
                               finished.entry.slug, self.prepared.context)
         except OSError as exc:
             raise PluginError(f"partner-locator: {exc}") from None
+
+    def _target(self, config: MkDocsConfig) -> Path:
+        """Where this build's site is published."""
+        return self.staging.target if self.staging is not None else Path(config.site_dir)
 
     def _check_size(self, site_dir: Path) -> None:
         """Warn when the site is over the size limit, before a deploy is refused for it."""
@@ -398,7 +402,8 @@ class PartnerLocatorPlugin(BasePlugin[PartnerLocatorConfig]):  # type: ignore[no
                   for described, headed in kinds}
         try:
             done = write_profiles(prepared.finished, shapes, prepared.context,
-                                  root=writer.root, previous=writer.previous,
+                                  root=writer.root, target=self._target(config),
+                                  previous=writer.previous,
                                   directory_urls=config.use_directory_urls)
         except OSError as exc:
             raise PluginError(f"partner-locator: {exc}") from None

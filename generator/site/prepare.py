@@ -33,7 +33,7 @@ from functools import cache
 from importlib import metadata
 from pathlib import Path
 
-from generator.catalog import Catalog, CatalogEntry, by_name, make_entry
+from generator.catalog import Catalog, CatalogEntry, by_name, make_entry, name_key, name_letter
 from generator.checks import ProgramIds
 from generator.diagnostics import Diagnostic
 from generator.load import (
@@ -211,6 +211,7 @@ def prepare(folder: Path, as_of: date, options: SiteOptions, site_url: str | Non
     base = digest(code_key(), program_bytes, display_path(folder))
     day = digest(base, as_of.isoformat(), repr(options), site_url or "")
     context = Context(program, ids, as_of, options, site_url, base, day, store.root)
+    name_letter(name_key("a"))  # the collation tables, loaded once before workers start
     beside = _beside(folder)
     names = [beside.get(p.stem, []) for p in yml]
     loaded = (

@@ -24,6 +24,7 @@ import os
 import secrets
 import shutil
 import stat
+import subprocess
 import sys
 import time
 from collections.abc import Callable
@@ -134,8 +135,9 @@ class Staging:
         self.path = path
         self._lock = lock
 
-    def publish(self) -> None:
-        """Put the staged site in place of the target in one step, then drop the old tree."""
+    def publish(self, *, background: bool = False) -> None:
+        """Put the staged site in place of the target in one step, then drop the old tree
+        (with ``background``, in a process of its own: see ``remove_later``)."""
         _sync_tree(self.path)
         _checkpoint("staged")
         parent = self.target.parent
@@ -158,7 +160,10 @@ class Staging:
                 os.close(old_lock)
         self._release()
         if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
+            if background:
+                remove_later(old)
+            else:
+                shutil.rmtree(old, ignore_errors=True)
 
     def discard(self) -> None:
         """Remove the staged folder; the target stays as it was."""
@@ -169,6 +174,24 @@ class Staging:
         if self._lock is not None:
             os.close(self._lock)
             self._lock = None
+
+
+def remove_later(path: Path) -> None:
+    """Remove a folder in a process of its own, so that a build does not wait for it.
+
+    Removing a site's folders costs far more than writing it on some filesystems. The folder
+    keeps a name of a staging folder that nobody holds, so the next build removes what is
+    left of it if this process was stopped; without a way to start the process, it is
+    removed now.
+    """
+    code = "import shutil, sys; shutil.rmtree(sys.argv[1], ignore_errors=True)"
+    try:
+        subprocess.Popen(  # noqa: S603 - this interpreter, a fixed program, one path
+            [sys.executable, "-c", code, str(path)], start_new_session=True,
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )
+    except OSError:
+        shutil.rmtree(path, ignore_errors=True)
 
 
 def _unique(parent: Path, prefix: str) -> Path:

@@ -4,6 +4,7 @@ that fail the build without touching site/."""
 from __future__ import annotations
 
 import hashlib
+import time
 from pathlib import Path
 
 import pytest
@@ -69,6 +70,10 @@ def test_a_failed_build_leaves_a_whole_previous_site_byte_identical(tmp_path: Pa
     assert mkdocs_build(project, site).returncode == 0
     assert "Northwind Fixed" in (site / "partners" / "northwind-devops" / "index.html"
                                  ).read_text(encoding="utf-8")
+    # The replaced site is removed by a process of its own, so the build does not wait.
+    deadline = time.monotonic() + 30
+    while leftovers(site) and time.monotonic() < deadline:
+        time.sleep(0.05)
     assert leftovers(site) == []
     assert sorted(p.name for p in tmp_path.iterdir()) == ["project", "site"]
 
