@@ -142,24 +142,24 @@ def _finish(path: Path, names: Sequence[str], context: Context, store: Store) ->
         return written, None, found
     key_parts = [context.base, path.name, raw, *_siblings(path, names)]
     key = digest(*key_parts)
-    checked = store.get("c" + key)
-    if checked is None:
-        logos: dict[str, bytes] = {}
-        partner, found, written = _load_partner(path, context.ids, raw, logos)
-        checked = (written, found, partner, logos.get(path.stem))
-        # A logo replaced while it was checked: the result is used, not kept.
-        if _siblings(path, names) == key_parts[3:]:
-            store.put("c" + key, checked)
-    written, found, partner, logo = checked
-    if partner is None:
-        return written, None, found
     day_key = digest(context.day, key)
     finished = store.get("f" + day_key)
-    if not isinstance(finished, Finished):
-        finished, _ = render_partner(partner, logo, context, store, key=day_key,
-                                     checked="c" + key)
+    if finished is None:
+        checked = store.get("c" + key)
+        if checked is None:
+            logos: dict[str, bytes] = {}
+            partner, found, written = _load_partner(path, context.ids, raw, logos)
+            checked = (written, found, partner, logos.get(path.stem))
+            # A logo replaced while it was checked: the result is used, not kept.
+            if _siblings(path, names) == key_parts[3:]:
+                store.put("c" + key, checked)
+        written, found, partner, logo = checked
+        done = None if partner is None else render_partner(
+            partner, logo, context, store, key=day_key, checked="c" + key)[0]
+        finished = (written, done, found)
         store.put("f" + day_key, finished)
-    return written, finished, found
+    result: _Result = finished
+    return result
 
 
 def render_partner(partner: Partner, logo: bytes | None, context: Context, store: Store, *,
@@ -222,8 +222,30 @@ def prepare(folder: Path, as_of: date, options: SiteOptions, site_url: str | Non
     result = LoadResult(program, (), diagnostics_all, len(files), folder)
     if not result.ok:
         return Prepared(result, None, ())
+    share = _Sharer(program)
+    valid = [replace(f, entry=share(f.entry)) for f in valid]
     entries = sorted((f.entry for f in valid), key=by_name)
     return Prepared(result, Catalog(program, as_of, tuple(entries)), tuple(valid), context)
+
+
+class _Sharer:
+    """Points entries at the program's own tier, regions and badges, as freshly made ones
+    do, instead of the copies each cached entry brings (memory, not meaning)."""
+
+    def __init__(self, program: Program) -> None:
+        self.tiers = {t.id: t for t in program.tiers}
+        self.regions = {r.id: r for r in program.regions}
+        self.badges = {b.id: b for b in program.badges}
+
+    def __call__(self, entry: CatalogEntry) -> CatalogEntry:
+        tier = entry.tier
+        return replace(
+            entry,
+            tier=self.tiers.get(tier.id, tier) if tier is not None else None,
+            regions=tuple(self.regions.get(r.id, r) for r in entry.regions),
+            held=tuple(replace(h, badge=self.badges.get(h.badge.id, h.badge))
+                       for h in entry.held),
+        )
 
 
 def _beside(folder: Path) -> dict[str, list[str]]:

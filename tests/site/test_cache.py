@@ -1,0 +1,233 @@
+"""The build's cache of finished partners: a warm build writes exactly what a cold one does.
+
+Every test builds with the cache, changes one input, builds again, and compares the site byte
+for byte with a cold build of the changed project (no cache, no previous site).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from generator.site.store import MAGIC, Store
+from tests.site.helpers import (
+    EPOCH,
+    ROOT,
+    Build,
+    mkdocs_build,
+    project_copy,
+    set_plugin_options,
+)
+
+pytestmark = pytest.mark.slow
+
+DAY = 86_400
+PARTNER = "northwind-devops"
+
+
+def digest(folder: Path) -> dict[str, str]:
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*")) if p.is_file()
+    }
+
+
+def build(project: Path, site: Path, **env: str) -> Build:
+    result = mkdocs_build(project, site, extra_env=env)
+    assert result.returncode == 0, result.output
+    return result
+
+
+def cache_files(project: Path) -> list[Path]:
+    return sorted(p for p in (project / ".cache" / "partner-locator").rglob("*") if p.is_file())
+
+
+def assert_same_as_cold(project: Path, warm: Path, tmp_path: Path, **env: str) -> None:
+    """The warm site equals a cold build of the same project, made without any cache."""
+    cold_project = tmp_path / "cold-project"
+    shutil.copytree(project, cold_project, ignore=shutil.ignore_patterns(".cache"))
+    cold = build(cold_project, tmp_path / "cold-site", **env)
+    first, second = digest(warm), digest(cold.site)
+    assert first.keys() == second.keys()
+    assert [k for k in first if first[k] != second[k]] == []
+
+
+def _edit_partner(project: Path, _: Path) -> dict[str, str]:
+    path = project / "partners" / f"{PARTNER}.yml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("summary: ", "summary: Newly edited. ", 1), encoding="utf-8")
+    return {}
+
+
+def _edit_program(project: Path, _: Path) -> dict[str, str]:
+    path = project / "partners" / "program.yml"
+    text = path.read_text(encoding="utf-8")
+    assert "name: Professional Services Partner" in text
+    path.write_text(text.replace("name: Professional Services Partner",
+                                 "name: Professional Services Partner Plus"), encoding="utf-8")
+    return {}
+
+
+def _next_day(_: Path, __: Path) -> dict[str, str]:
+    return {"SOURCE_DATE_EPOCH": str(int(EPOCH) + DAY)}
+
+
+def _next_year(_: Path, __: Path) -> dict[str, str]:
+    return {"SOURCE_DATE_EPOCH": str(int(EPOCH) + 400 * DAY)}
+
+
+def _edit_code(_: Path, tmp_path: Path) -> dict[str, str]:
+    """A copy of the package whose profile template says one more thing."""
+    code = tmp_path / "code"
+    shutil.copytree(ROOT / "generator", code / "generator",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    template = code / "generator" / "site" / "templates" / "profile.html"
+    template.write_text(template.read_text(encoding="utf-8") + "<p>Template edited</p>\n",
+                        encoding="utf-8")
+    return {"PYTHONPATH": os.pathsep.join([str(code), str(ROOT)])}
+
+
+CHANGES: dict[str, Callable[[Path, Path], dict[str, str]]] = {
+    "a partner file": _edit_partner,
+    "program.yml": _edit_program,
+    "the next day": _next_day,
+    "a day 400 days later": _next_year,
+    "the code": _edit_code,
+}
+
+
+@pytest.mark.parametrize("change", list(CHANGES))
+def test_a_warm_build_after_a_change_is_a_cold_build(change: str, tmp_path: Path) -> None:
+    project = project_copy(tmp_path / "project")
+    site = tmp_path / "site"
+    build(project, site)
+    assert cache_files(project)
+    before = digest(site)
+    env = CHANGES[change](project, tmp_path)
+    build(project, site, **env)
+    after = digest(site)
+    assert after != before, "the change should show in the site"
+    if change == "the code":
+        page = site / "partners" / PARTNER / "index.html"
+        assert "Template edited" in page.read_text(encoding="utf-8")
+    assert_same_as_cold(project, site, tmp_path, **env)
+
+
+def test_unchanged_files_are_linked_from_the_previous_site(tmp_path: Path) -> None:
+    project = project_copy(tmp_path / "project")
+    site = tmp_path / "site"
+    build(project, site)
+    kept = site / "partners" / "aurora-pipelines" / "index.html"
+    edited = site / "partners" / PARTNER / "index.html"
+    kept_inode, edited_inode = kept.stat().st_ino, edited.stat().st_ino
+    _edit_partner(project, tmp_path)
+    result = build(project, site)
+    assert kept.stat().st_ino == kept_inode
+    assert edited.stat().st_ino != edited_inode
+    assert "Newly edited." in edited.read_text(encoding="utf-8")
+    counts = re.search(r"partner-locator: ([\d,]+) files written, ([\d,]+) unchanged",
+                       result.output)
+    assert counts is not None, result.output
+    written, linked = (int(n.replace(",", "")) for n in counts.groups())
+    assert 0 < written < linked
+
+
+def test_a_damaged_cache_is_not_trusted(tmp_path: Path) -> None:
+    project = project_copy(tmp_path / "project")
+    site = tmp_path / "site"
+    build(project, site)
+    files = cache_files(project)
+    assert len(files) > 20
+    for number, path in enumerate(files):
+        data = path.read_bytes()
+        if number % 4 == 0:
+            path.write_bytes(data[: len(data) // 2])  # cut short
+        elif number % 4 == 1:
+            path.write_bytes(data[:-1] + bytes([data[-1] ^ 1]))  # one bit flipped
+        elif number % 4 == 2:
+            path.write_bytes(MAGIC + b"\0" * 32 + b"not a pickle")  # a wrong checksum
+        else:
+            path.write_bytes(b"")
+    # A write stopped half-way leaves a temporary file, which no reader looks at.
+    (files[0].parent / f".{files[0].name}.dead.tmp").write_bytes(b"half")
+    build(project, site)
+    assert_same_as_cold(project, site, tmp_path)
+    # The records every build reads were written again; the rest waits until it is needed.
+    store = Store(project / ".cache" / "partner-locator")
+    finished = [p for p in cache_files(project) if p.name.startswith("f")]
+    assert len(finished) > 40
+    assert all(store.get(p.name) is not None for p in finished)
+
+
+def test_two_builds_at_once_share_one_cache(tmp_path: Path) -> None:
+    project = project_copy(tmp_path / "project")
+    env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH, "NO_MKDOCS_2_WARNING": "1",
+           "PYTHONPATH": str(ROOT)}
+    runs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "mkdocs", "build", "--strict", "-q",
+             "-f", str(project / "mkdocs.yml"), "-d", str(tmp_path / f"site-{n}")],
+            env=env, cwd=project, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        )
+        for n in range(2)
+    ]
+    for run in runs:
+        output, _ = run.communicate(timeout=300)
+        assert run.returncode == 0, output.decode()
+    assert digest(tmp_path / "site-0") == digest(tmp_path / "site-1")
+    store = Store(project / ".cache" / "partner-locator")
+    assert all(store.get(p.name) is not None for p in cache_files(project))
+    build(project, tmp_path / "site-0")
+    assert_same_as_cold(project, tmp_path / "site-0", tmp_path)
+
+
+def test_without_a_cache_folder_nothing_is_kept(tmp_path: Path) -> None:
+    project = project_copy(tmp_path / "project")
+    set_plugin_options(project, cache_dir="")
+    site = tmp_path / "site"
+    build(project, site)
+    assert not (project / ".cache").exists()
+    assert_same_as_cold(project, site, tmp_path)
+
+
+def test_a_site_over_the_size_limit_is_not_published_by_a_strict_build(tmp_path: Path) -> None:
+    project = project_copy(tmp_path / "project")
+    site = tmp_path / "site"
+    build(project, site)
+    before = digest(site)
+    set_plugin_options(project, size_limit_mb=1)
+    _edit_partner(project, tmp_path)
+    result = mkdocs_build(project, site)
+    assert result.returncode == 1
+    assert ("over the limit of 1 MB set by the size_limit_mb option; a host with a lower "
+            "limit refuses to deploy it") in result.output
+    assert digest(site) == before
+
+
+def test_many_partners_in_worker_processes(tmp_path: Path) -> None:
+    """Enough partners that loading and writing run in worker processes."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    try:
+        from synthetic import write_partners  # noqa: PLC0415 - a benchmark helper
+    finally:
+        sys.path.remove(str(ROOT / "benchmarks"))
+    project = project_copy(tmp_path / "project", hostile=False)
+    shutil.rmtree(project / "partners")
+    write_partners(project / "partners", 450, seed=3)
+    site = tmp_path / "site"
+    build(project, site)
+    some = sorted((project / "partners").glob("*.yml"))[7]
+    text = some.read_text(encoding="utf-8")
+    some.write_text(text.replace("summary: ", "summary: Newly edited. ", 1), encoding="utf-8")
+    build(project, site, SOURCE_DATE_EPOCH=str(int(EPOCH) + DAY))
+    page = site / "partners" / some.stem / "index.html"
+    assert "Newly edited." in page.read_text(encoding="utf-8")
+    assert_same_as_cold(project, site, tmp_path, SOURCE_DATE_EPOCH=str(int(EPOCH) + DAY))
