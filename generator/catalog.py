@@ -17,10 +17,11 @@ from functools import cache
 from types import MappingProxyType
 from typing import Any
 
+from pydantic import BaseModel
 from pyuca import Collator  # type: ignore[import-untyped]  # ships no type hints
 
 from generator.badges import BadgeState, certified_count, evaluate_partner
-from generator.badges.kinds import certified_noun, track_on
+from generator.badges.kinds import KINDS, ONE_DAY, certified_noun, track_on
 from generator.diagnostics import DataError
 from generator.load import LoadResult
 from generator.model import Badge, Entry, Partner, Place, Program, Region
@@ -186,6 +187,61 @@ def make_entry(partner: Partner, program: Program, as_of: date) -> CatalogEntry:
         last_awarded=max((h.granted for h in held), default=None),
         sort_name=name_key(partner.name),
     )
+
+
+def stable_until(partner: Partner, program: Program, as_of: date,
+                 states: Mapping[str, BadgeState]) -> date | None:
+    """The first day after ``as_of`` on which the partner's entry can differ from its entry
+    on ``as_of`` (``states`` are its badges then), or None when no later day can change it.
+
+    Badges, the tier and certified counts change only on days the facts or the rules name:
+    a date in the partner file or ``program.yml``, or the day after it; a day on which a
+    requirement's answer can change (``Kind.changes``, which knows each kind's windows); and,
+    for a held badge, its next review, its evidence day and the day after its grace period.
+    Before the earliest of those after ``as_of`` nothing in the entry can move, so a result
+    made for ``as_of`` serves every day up to it.
+    """
+    days: set[date] = set(_program_days(program))
+    for value in _dates(partner):
+        days.update((value, value + ONE_DAY))
+    for badge in program.badges:
+        for requirement in badge.requirements:
+            days.update(KINDS[requirement.kind].changes(partner, requirement))
+        state = states.get(badge.id)
+        if state is not None:
+            days.update(d for d in (state.next_review, state.evidence_due) if d is not None)
+            if state.grace_until is not None:
+                days.add(state.grace_until + ONE_DAY)
+    return min((d for d in days if d > as_of), default=None)
+
+
+def _program_days(program: Program) -> frozenset[date]:
+    """The program's dates and the days after them (kept with the program, by identity)."""
+    known = _PROGRAM_DAYS.get(id(program))
+    if known is None or known[0] is not program:
+        known = (program, frozenset(d for value in _dates(program)
+                                    for d in (value, value + ONE_DAY)))
+        _PROGRAM_DAYS.clear()
+        _PROGRAM_DAYS[id(program)] = known
+    return known[1]
+
+
+_PROGRAM_DAYS: dict[int, tuple[Program, frozenset[date]]] = {}
+
+
+def _dates(value: object) -> Iterator[date]:
+    """Every date in a model, at any depth."""
+    if isinstance(value, date):
+        yield value
+    elif isinstance(value, BaseModel):
+        for name in type(value).model_fields:
+            yield from _dates(getattr(value, name))
+    elif isinstance(value, tuple | list):
+        for item in value:
+            yield from _dates(item)
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _dates(item)
 
 
 @dataclass(frozen=True)

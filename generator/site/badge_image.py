@@ -97,7 +97,11 @@ class _Line:
 
 def image_label(entry: CatalogEntry, program: Program, as_of: date | None = None) -> str:
     """What the image says, in one sentence, for its title and screen readers."""
-    when = f" (status on {day_text(as_of)})" if as_of is not None else ""
+    return _label(entry, program, day_text(as_of) if as_of is not None else None)
+
+
+def _label(entry: CatalogEntry, program: Program, day: str | None) -> str:
+    when = f" (status on {day})" if day is not None else ""
     if not entry.held:
         return f"{entry.name} is not a service partner of the {program.name} at present{when}."
     names = [h.badge.name for h in entry.held]
@@ -106,8 +110,24 @@ def image_label(entry: CatalogEntry, program: Program, as_of: date | None = None
     return f"{entry.name} holds the {listed} {noun} of the {program.name}{when}."
 
 
+#: Where the as-of day goes in a badge image made before the day is known: markup that no
+#: escaped text can contain.
+DAY_SLOT = "<pl-day/>"
+
+
 def badge_svg(entry: CatalogEntry, program: Program, as_of: date) -> bytes:
     """The badge image of one partner on the as-of day, as SVG bytes."""
+    return badge_for_day(badge_template(entry, program), as_of)
+
+
+def badge_for_day(template: bytes, as_of: date) -> bytes:
+    """A badge image (``badge_template``) with its as-of day filled in."""
+    return template.replace(DAY_SLOT.encode(), day_text(as_of).encode("utf-8"))
+
+
+def badge_template(entry: CatalogEntry, program: Program) -> bytes:
+    """The badge image of one partner with ``DAY_SLOT`` where the as-of day goes: the image
+    stays the same as long as the partner's entry does, while the day it names moves."""
     inner = WIDTH - 2 * PAD
     lines = [
         _Line(PAD + 13, fit(entry.name, 13.5, inner), 13.5, TEXT, 700),
@@ -122,14 +142,14 @@ def badge_svg(entry: CatalogEntry, program: Program, as_of: date) -> bytes:
     else:
         lines.append(_Line(y + 14, fit(NONE_HELD, 13, inner), 13, TEXT, 600))
         y += 24
-    lines.append(_Line(y + 12, f"Status on {day_text(as_of)}", 11, NOTE_TEXT))
+    status = _Line(y + 12, "Status on ", 11, NOTE_TEXT)
     height = int(y + 12 + PAD + 2)
-    label = image_label(entry, program, as_of)
+    label = str(escape(_label(entry, program, "\0"))).replace("\0", DAY_SLOT)
 
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{height}" '
-        f'viewBox="0 0 {WIDTH} {height}" role="img" aria-label="{escape(label)}">',
-        f"<title>{escape(label)}</title>",
+        f'viewBox="0 0 {WIDTH} {height}" role="img" aria-label="{label}">',
+        f"<title>{label}</title>",
         f'<rect x="1" y="1" width="{WIDTH - 2}" height="{height - 2}" rx="7" '
         f'fill="{BACKGROUND}" stroke="{BORDER}" stroke-width="2"/>',
         f'<g font-family="{escape(FONT)}">',
@@ -137,6 +157,8 @@ def badge_svg(entry: CatalogEntry, program: Program, as_of: date) -> bytes:
     for line in lines:
         out.append(_text(PAD, line.y, line.text, size=line.size, fill=line.fill,
                          weight=line.weight))
+    out.append(_text(PAD, status.y, status.text, size=status.size, fill=status.fill,
+                     weight=status.weight).replace("</text>", DAY_SLOT + "</text>"))
     for top, held in chips:
         chip_width = max(34.0, 12 + sum(_char_width(c) for c in held.badge.abbreviation) * 11)
         fill = CHIP.get(held.id, CHIP["default"])
