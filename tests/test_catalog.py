@@ -92,7 +92,7 @@ def test_an_entry_stays_the_same_until_its_stable_until_day() -> None:
 def test_stable_stretches_of_generated_histories(tmp_path: Path) -> None:
     sys.path.insert(0, str(ROOT / "benchmarks"))
     try:
-        from synthetic import write_partners  # noqa: PLC0415 - a benchmark helper
+        from synthetic import write_partners
     finally:
         sys.path.remove(str(ROOT / "benchmarks"))
     write_partners(tmp_path / "partners", 12, seed=11)

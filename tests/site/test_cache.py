@@ -216,7 +216,7 @@ def test_many_partners_in_worker_processes(tmp_path: Path) -> None:
     """Enough partners that loading and writing run in worker processes."""
     sys.path.insert(0, str(ROOT / "benchmarks"))
     try:
-        from synthetic import write_partners  # noqa: PLC0415 - a benchmark helper
+        from synthetic import write_partners
     finally:
         sys.path.remove(str(ROOT / "benchmarks"))
     project = project_copy(tmp_path / "project", hostile=False)
