@@ -24,7 +24,8 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator.site.common import PlannedPage
+from generator.site.badge_image import badge_for_day
+from generator.site.common import DataFile, PlannedPage
 from generator.site.prepare import PARALLEL_THRESHOLD, Context, Finished, outputs_of
 from generator.site.store import Store, digest
 from generator.site.theme_pages import fill
@@ -131,8 +132,9 @@ class Writer:
 #: One profile to write: its outputs' key, the checked partner's key, its slug and shape.
 _Job = tuple[str, str, str, ShapeKey]
 #: What the last build wrote for each profile, by the key of its outputs and shape: enough
-#: to link the files again without reading or filling anything.
-Manifest = dict[str, tuple[Stamp, ...]]
+#: to link the files again without reading or filling anything, and the badge image to fill
+#: with the day.
+Manifest = dict[str, tuple[tuple[Stamp, ...], DataFile]]
 
 
 @dataclass(frozen=True)
@@ -144,27 +146,28 @@ class _Setup:
     root: Path
     previous: Path | None
     directory_urls: bool
-    #: What the previous site was written with (empty without a previous site).
-    manifest: Manifest
     #: A key of each shape's parts, so that a changed theme writes every page again.
     shape_keys: Mapping[ShapeKey, str]
 
 
-def _write_chunk(jobs: list[_Job], setup: _Setup) -> tuple[Tally, Manifest]:
+def _write_chunk(jobs: list[_Job], setup: _Setup, last: Manifest) -> tuple[Tally, Manifest]:
     store = Store(setup.context.store)
     writer = Writer(setup.root, setup.previous)
     style = UrlStyle(setup.directory_urls)
     manifest: Manifest = {}
+    as_of = setup.context.as_of
     for outputs_key, checked_key, slug, shape in jobs:
         key = outputs_key + setup.shape_keys[shape]
-        stamps = setup.manifest.get(key)
-        if stamps is not None and writer.relink(stamps):
-            manifest[key] = stamps
-            continue
-        outputs = outputs_of(store, outputs_key, checked_key, slug, setup.context)
-        written = [write_page(writer, style, setup.shapes[shape], outputs.page)]
-        written.extend(writer.write(data.path, data.read()) for data in outputs.files)
-        manifest[key] = tuple(written)
+        known = last.get(key)
+        if known is not None and writer.relink(known[0]):
+            stamps, badge = known
+        else:
+            outputs = outputs_of(store, outputs_key, checked_key, slug, setup.context)
+            written = [write_page(writer, style, setup.shapes[shape], outputs.page)]
+            written.extend(writer.write(data.path, data.read()) for data in outputs.files)
+            stamps, badge = tuple(written), outputs.badge
+        writer.write(badge.path, badge_for_day(badge.read(), as_of))
+        manifest[key] = (stamps, badge)
     return writer.tally, manifest
 
 
@@ -193,18 +196,22 @@ def write_profiles(finished: Sequence[Finished], shapes: Mapping[ShapeKey, list[
     name = "m" + digest(os.path.realpath(target), str(directory_urls))
     last = store.get(name) if previous is not None else None
     shape_keys = {shape: digest(*parts)[:16] for shape, parts in shapes.items()}
-    setup = _Setup(shapes, context, root, previous, directory_urls,
-                   last if isinstance(last, dict) else {}, shape_keys)
+    setup = _Setup(shapes, context, root, previous, directory_urls, shape_keys)
+    known: Manifest = last if isinstance(last, dict) else {}
     workers = min(os.cpu_count() or 1, 8)
     tally, manifest = Tally(), Manifest()
     if len(jobs) < PARALLEL_THRESHOLD or workers < 2:
-        tally, manifest = _write_chunk(jobs, setup)
+        tally, manifest = _write_chunk(jobs, setup, known)
     else:
         chunks = [jobs[i:i + _CHUNK] for i in range(0, len(jobs), _CHUNK)]
+        # Each chunk is sent what the last build wrote for its own profiles only.
+        slices = [{k: known[k] for job in chunk
+                   if (k := job[0] + shape_keys[job[3]]) in known} for chunk in chunks]
         pool_context = multiprocessing.get_context("fork" if sys.platform == "linux"
                                                    else "spawn")
         with ProcessPoolExecutor(max_workers=workers, mp_context=pool_context) as pool:
-            for done, written in pool.map(_write_chunk, chunks, [setup] * len(chunks)):
+            for done, written in pool.map(_write_chunk, chunks, [setup] * len(chunks),
+                                          slices):
                 tally.add(done)
                 manifest.update(written)
     store.put(name, manifest)

@@ -38,8 +38,16 @@ from mkdocs.utils.templates import TemplateContext
 
 from generator.catalog import Catalog
 from generator.diagnostics import DataError, Diagnostic
+from generator.site.badge_image import badge_for_day
 from generator.site.bulk import Writer, write_page, write_profiles
-from generator.site.common import DIRECTORY, LOCATOR, PlannedPage, SiteOptions, SitePlan
+from generator.site.common import (
+    DIRECTORY,
+    LOCATOR,
+    DataFile,
+    PlannedPage,
+    SiteOptions,
+    SitePlan,
+)
 from generator.site.config import PartnerLocatorConfig, resolve_as_of
 from generator.site.markers import MarkerError, expand_markers
 from generator.site.opendata import git_days, sitemap_files, sitemap_pages
@@ -194,8 +202,10 @@ class PartnerLocatorPlugin(BasePlugin[PartnerLocatorConfig]):  # type: ignore[no
         if not self.config.stamp_pages:
             # Every profile through MkDocs' own page pipeline: all of them in memory.
             outputs = [self._outputs(f) for f in self.prepared.finished]
+            badges = [DataFile(o.badge.path, badge_for_day(o.badge.read(), self.as_of))
+                      for o in outputs]
             plan = replace(plan, pages=(*plan.pages, *(o.page for o in outputs)),
-                           files=(*plan.files, *(d for o in outputs for d in o.files)))
+                           files=(*plan.files, *(d for o in outputs for d in o.files), *badges))
         self.plan = plan
         self.planned = {p.src_uri: p for p in self.plan.pages}
         log.info("partner-locator: %d partners as of %s", len(self.catalog.entries), self.as_of)

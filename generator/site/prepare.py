@@ -11,13 +11,16 @@ Two results are cached per file (``generator.site.store``):
   messages, and the bytes of the file and of every file beside it with the same stem (its
   logo): the diagnostics, the name it gives, and when it is valid the validated partner and
   its rewritten logo;
-- the *finished* partner, keyed by that key, the as-of day and the site's options: the public
-  entry (private facts dropped), and the page and files.
+- the *finished* partner, keyed by that key and the site's options: the public entry (private
+  facts dropped), the page and files, the day they were made for and the first later day on
+  which the entry can change (``generator.catalog.stable_until``). They serve every as-of day
+  in between; the badge image is kept with a slot for the day, which is filled in as it is
+  written.
 
-A changed file, program, code or option misses; a new day misses only the second, so the
-daily rebuild evaluates badges and renders again without reading YAML or logos. The code's
-key covers every file of the ``generator`` package and the versions of the libraries whose
-output the results hold.
+A changed file, program, code or option misses both. A new day misses only the finished
+partners whose stretch ended, so the daily rebuild reads no YAML or logo and evaluates only
+the partners whose badges, tier or counts can have moved. The code's key covers every file of
+the ``generator`` package and the versions of the libraries whose output the results hold.
 """
 
 from __future__ import annotations
@@ -33,7 +36,15 @@ from functools import cache
 from importlib import metadata
 from pathlib import Path
 
-from generator.catalog import Catalog, CatalogEntry, by_name, make_entry, name_key, name_letter
+from generator.catalog import (
+    Catalog,
+    CatalogEntry,
+    by_name,
+    make_entry,
+    name_key,
+    name_letter,
+    stable_until,
+)
 from generator.checks import ProgramIds
 from generator.diagnostics import Diagnostic
 from generator.load import (
@@ -46,7 +57,7 @@ from generator.load import (
     read_limited,
 )
 from generator.model import Partner, Program
-from generator.site.badge_image import badge_file_path, badge_svg
+from generator.site.badge_image import badge_file_path, badge_template
 from generator.site.common import DataFile, PlannedPage, SiteOptions, logo_path
 from generator.site.compare import compare_bytes, compare_data_path
 from generator.site.profiles import profile_page
@@ -62,8 +73,10 @@ LIBRARIES = ("pydantic", "pydantic-core", "PyYAML", "jinja2", "markupsafe", "pyu
 PARALLEL_THRESHOLD = 400
 _CHUNK = 250
 #: The facts only badges are computed from: never part of a public entry.
-PRIVATE: dict[str, object] = {"people": (), "engagements": (), "trainings": (), "noncompliance": (),
-           "practices": (), "legacy_grants": {}, "program_contacts": None}
+PRIVATE: dict[str, object] = {
+    "people": (), "engagements": (), "trainings": (), "noncompliance": (), "practices": (),
+    "legacy_grants": {}, "program_contacts": None,
+}
 
 
 @cache
@@ -97,10 +110,12 @@ class Finished:
 
 @dataclass(frozen=True)
 class Outputs:
-    """A partner's profile page and its own files."""
+    """A partner's profile page and its own files; the badge image with a slot for the day
+    (``badge_template``), since the day it names moves while the rest stays the same."""
 
     page: PlannedPage
     files: tuple[DataFile, ...]
+    badge: DataFile
 
 
 @dataclass(frozen=True)
@@ -114,8 +129,8 @@ class Context:
     site_url: str | None
     #: Key of the code, ``program.yml`` and the folder's shown name.
     base: str
-    #: Key of ``base``, the as-of day and the options.
-    day: str
+    #: Key of ``base`` and the site's options (not the day: a result holds for a stretch).
+    site: str
     store: Path
 
 
@@ -142,44 +157,51 @@ def _finish(path: Path, names: Sequence[str], context: Context, store: Store) ->
         return written, None, found
     key_parts = [context.base, path.name, raw, *_siblings(path, names)]
     key = digest(*key_parts)
-    day_key = digest(context.day, key)
-    finished = store.get("f" + day_key)
-    if finished is None:
-        checked = store.get("c" + key)
-        if checked is None:
-            logos: dict[str, bytes] = {}
-            partner, found, written = _load_partner(path, context.ids, raw, logos)
-            checked = (written, found, partner, logos.get(path.stem))
-            # A logo replaced while it was checked: the result is used, not kept.
-            if _siblings(path, names) == key_parts[3:]:
-                store.put("c" + key, checked)
-        written, found, partner, logo = checked
-        done = None if partner is None else render_partner(
-            partner, logo, context, store, key=day_key, checked="c" + key)[0]
-        finished = (written, done, found)
-        store.put("f" + day_key, finished)
-    result: _Result = finished
-    return result
+    finished_key = "f" + digest(context.site, key)
+    record = store.get(finished_key)
+    if isinstance(record, tuple) and len(record) == 5:
+        written, done, found, start, until = record
+        # Valid from the day it was made for up to the first day its entry can change.
+        if start <= context.as_of and (until is None or context.as_of < until):
+            return written, done, found
+    checked = store.get("c" + key)
+    if checked is None:
+        logos: dict[str, bytes] = {}
+        partner, found, written = _load_partner(path, context.ids, raw, logos)
+        checked = (written, found, partner, logos.get(path.stem))
+        # A logo replaced while it was checked: the result is used, not kept.
+        if _siblings(path, names) == key_parts[3:]:
+            store.put("c" + key, checked)
+    written, found, partner, logo = checked
+    if partner is None:
+        store.put(finished_key, (written, None, found, date.min, None))
+        return written, None, found
+    done, _, until = render_partner(partner, logo, context, store, key=finished_key,
+                                    checked="c" + key)
+    store.put(finished_key, (written, done, found, context.as_of, until))
+    return written, done, found
 
 
 def render_partner(partner: Partner, logo: bytes | None, context: Context, store: Store, *,
-                   key: str, checked: str) -> tuple[Finished, Outputs]:
-    """Evaluate a valid partner on the day, render its page and files, store them."""
+                   key: str, checked: str) -> tuple[Finished, Outputs, date | None]:
+    """Evaluate a valid partner on the day, render its page and files, store them; and the
+    day its entry can first change (``stable_until``)."""
     program = context.program
     entry = make_entry(partner, program, context.as_of)
+    until = stable_until(partner, program, context.as_of, entry.states)
     page = profile_page(entry, program, urls=UrlStyle(context.options.directory_urls),
                         options=context.options, site_url=context.site_url)
-    files = [
-        DataFile(badge_file_path(entry.slug), badge_svg(entry, program, context.as_of)),
-        DataFile(compare_data_path(entry.slug), compare_bytes(entry, program)),
-    ]
+    files = [DataFile(compare_data_path(entry.slug), compare_bytes(entry, program))]
     if logo is not None and (target := logo_path(entry)) is not None:
         files.append(DataFile(target, logo))
-    outputs = Outputs(page, tuple(files))
-    store.put("o" + key, outputs)
+    badge = DataFile(badge_file_path(entry.slug), badge_template(entry, program))
+    outputs = Outputs(page, tuple(files), badge)
+    outputs_key = "o" + digest(key, context.as_of.isoformat())
+    store.put(outputs_key, outputs)
     public = replace(entry, partner=partner.model_copy(update=PRIVATE))
-    return Finished(public, "o" + key, checked, page.description is not None,
-                    "<h1" in str(page.body)), outputs
+    finished = Finished(public, outputs_key, checked, page.description is not None,
+                        "<h1" in str(page.body))
+    return finished, outputs, until
 
 
 def _finish_chunk(paths: list[Path], names: list[list[str]], context: Context) -> list[_Result]:
@@ -209,8 +231,8 @@ def prepare(folder: Path, as_of: date, options: SiteOptions, site_url: str | Non
         # Without a program nothing is finished: the plain loader reports the files.
         return Prepared(load_folder(folder, keep_partners=False), None, ())
     base = digest(code_key(), program_bytes, display_path(folder))
-    day = digest(base, as_of.isoformat(), repr(options), site_url or "")
-    context = Context(program, ids, as_of, options, site_url, base, day, store.root)
+    site = digest(base, repr(options), site_url or "")
+    context = Context(program, ids, as_of, options, site_url, base, site, store.root)
     name_letter(name_key("a"))  # the collation tables, loaded once before workers start
     beside = _beside(folder)
     names = [beside.get(p.stem, []) for p in yml]
@@ -280,14 +302,18 @@ def _run(paths: list[Path], names: list[list[str]], context: Context) -> Iterato
 def outputs_of(store: Store, outputs_key: str, checked_key: str, slug: str,
                context: Context) -> Outputs:
     """A finished partner's page and files. A record lost or damaged since the partner was
-    finished is made again from the checked partner; never trusted."""
+    finished is made again from the checked partner (its entry is the same on every day its
+    record serves); never trusted."""
     outputs = store.get(outputs_key)
     if isinstance(outputs, Outputs):
         return outputs
     checked = store.get(checked_key)
-    if checked is not None and isinstance(checked[2], Partner):
-        return render_partner(checked[2], checked[3], context, store, key=outputs_key[1:],
-                              checked=checked_key)[1]
+    if isinstance(checked, tuple) and len(checked) == 4 and isinstance(checked[2], Partner):
+        _, outputs, _ = render_partner(checked[2], checked[3], context, store,
+                                       key="f" + digest(context.site, checked_key[1:]),
+                                       checked=checked_key)
+        store.put(outputs_key, outputs)
+        return outputs
     raise OSError(f"the cache folder '{store.root}' lost the records of '{slug}' during the "
                   "build; build again")
 

@@ -7,8 +7,11 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
+
+from generator.site.publish import leftovers
 
 ROOT = Path(__file__).resolve().parents[2]
 HOSTILE = Path(__file__).resolve().parent / "hostile-partner.yml"
@@ -76,3 +79,12 @@ def built(tmp: Path, *, directory_urls: bool = True) -> Build:
     if result.returncode != 0:
         raise AssertionError(f"mkdocs build failed:\n{result.output}")
     return result
+
+
+def settled(site: Path, seconds: float = 30) -> list[Path]:
+    """The leftovers beside ``site`` once the replaced site's removal has had time to finish
+    (a build removes it in a process of its own)."""
+    deadline = time.monotonic() + seconds
+    while leftovers(site) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return leftovers(site)

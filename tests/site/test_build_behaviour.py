@@ -4,13 +4,12 @@ that fail the build without touching site/."""
 from __future__ import annotations
 
 import hashlib
-import time
 from pathlib import Path
 
 import pytest
 
 from generator.site.publish import leftovers
-from tests.site.helpers import Build, mkdocs_build, project_copy, set_plugin_options
+from tests.site.helpers import Build, mkdocs_build, project_copy, set_plugin_options, settled
 
 pytestmark = pytest.mark.slow
 
@@ -71,10 +70,7 @@ def test_a_failed_build_leaves_a_whole_previous_site_byte_identical(tmp_path: Pa
     assert "Northwind Fixed" in (site / "partners" / "northwind-devops" / "index.html"
                                  ).read_text(encoding="utf-8")
     # The replaced site is removed by a process of its own, so the build does not wait.
-    deadline = time.monotonic() + 30
-    while leftovers(site) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert leftovers(site) == []
+    assert settled(site) == []
     assert sorted(p.name for p in tmp_path.iterdir()) == ["project", "site"]
 
 

@@ -16,7 +16,7 @@ import pytest
 
 from generator.site import publish
 from generator.site.publish import PAUSE_ENV, PublishError, leftovers, stage
-from tests.site.helpers import EPOCH, ROOT, project_copy
+from tests.site.helpers import EPOCH, ROOT, project_copy, settled
 
 SLUG = "northwind-devops"
 NAME = "Northwind DevOps Inc."
@@ -273,7 +273,7 @@ def test_a_build_killed_at_any_moment_leaves_a_whole_site(tmp_path: Path) -> Non
 
     _build(project, site)
     assert manifest(site) == new
-    assert leftovers(site) == []
+    assert settled(site) == []
     assert sorted(p.name for p in tmp_path.iterdir()) == ["old-site", "project", "reference",
                                                          "site"]
 
@@ -293,7 +293,7 @@ def test_flat_urls_publish_the_same_way(tmp_path: Path) -> None:
     _build(project, site, directory_urls=False)
     _build(project, tmp_path / "reference", directory_urls=False)
     assert manifest(site) == manifest(tmp_path / "reference")
-    assert leftovers(site) == []
+    assert settled(site) == []
 
 
 @pytest.mark.slow
@@ -312,7 +312,7 @@ def test_a_dirty_build_starts_from_the_published_site(tmp_path: Path) -> None:
     assert "A 'dirty' build is being performed" in done.stderr
     assert "Dirty marker line." not in (site / "maintainers" / "index.html").read_text(
         encoding="utf-8")
-    assert leftovers(site) == []
+    assert settled(site) == []
 
     config = project / "mkdocs.yml"
     config.write_text(config.read_text(encoding="utf-8").replace("strict: true", "strict: false"),
@@ -326,7 +326,7 @@ def test_a_dirty_build_starts_from_the_published_site(tmp_path: Path) -> None:
         encoding="utf-8")
     assert (site / "kept-by-dirty.txt").read_text(encoding="utf-8") == "a file no build writes"
     assert (site / "partners" / SLUG / "index.html").is_file()
-    assert leftovers(site) == []
+    assert settled(site) == []
 
 
 @pytest.mark.slow
@@ -343,4 +343,4 @@ def test_a_site_dir_behind_a_symlink_is_published_where_it_really_is(tmp_path: P
     assert (project / "site").is_symlink()
     assert (project / "site" / "partners" / SLUG / "index.html").is_file()
     assert sorted(p.name for p in real.iterdir()) == ["site"]
-    assert leftovers(real / "site") == []
+    assert settled(real / "site") == []
