@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import json
 import logging
+import os
+import shutil
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date
@@ -61,8 +63,8 @@ from generator.site.prepare import (
     prepare,
     tree_size,
 )
-from generator.site.publish import PublishError, Staging, stage
-from generator.site.store import Store
+from generator.site.publish import PublishError, Staging, remove_later, stage
+from generator.site.store import Store, digest
 from generator.site.theme_pages import (
     HEAD_CONTEXT_KEY,
     Shape,
@@ -133,6 +135,9 @@ class PartnerLocatorPlugin(BasePlugin[PartnerLocatorConfig]):  # type: ignore[no
         #: This build's store of finished partners, and the partners the plan left out.
         self.store: Store | None = None
         self.prepared: Prepared | None = None
+        #: Under ``mkdocs serve``: the last build's site, set aside before MkDocs empties the
+        #: folder, so that unchanged files are linked from it rather than written again.
+        self.aside: Path | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Remember the command: only ``build`` publishes atomically, only ``serve`` shows
@@ -170,6 +175,8 @@ class PartnerLocatorPlugin(BasePlugin[PartnerLocatorConfig]):  # type: ignore[no
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
         """Load, check and finish every partner file before anything is written."""
+        if self.command == "serve":
+            self.aside = _set_aside(Path(config.site_dir))
         root = Path(config.config_file_path or ".").resolve().parent
         self.store = Store(root / self.config.cache_dir if self.config.cache_dir else None)
         options = SiteOptions(
@@ -197,8 +204,7 @@ class PartnerLocatorPlugin(BasePlugin[PartnerLocatorConfig]):  # type: ignore[no
         self.catalog = self.prepared.catalog
         if self.catalog is None:
             raise PluginError("partner-locator: the data was not finished")
-        plan = plan_site(self.catalog, self.partners_dir, options, _site_url(config),
-                         per_partner=False)
+        plan = self._aggregate_plan(options, _site_url(config), self._target(config))
         if not self.config.stamp_pages:
             # Every profile through MkDocs' own page pipeline: all of them in memory.
             outputs = [self._outputs(f) for f in self.prepared.finished]
@@ -292,6 +298,9 @@ class PartnerLocatorPlugin(BasePlugin[PartnerLocatorConfig]):  # type: ignore[no
                                                             encoding="utf-8")
             return
         self._write_bulk(config)
+        if self.aside is not None:
+            remove_later(self.aside)
+            self.aside = None
         self._check_size(Path(config.site_dir))
         if self.command == "serve":
             self.served_pages = sorted({p.src_uri for p in self._plan().pages}
@@ -317,6 +326,9 @@ class PartnerLocatorPlugin(BasePlugin[PartnerLocatorConfig]):  # type: ignore[no
         """A build stopped by anything else (Ctrl-C) leaves no half-written folder behind."""
         self._discard()
         self._close_store()
+        if self.aside is not None:
+            shutil.rmtree(self.aside, ignore_errors=True)
+            self.aside = None
 
     def _close_store(self) -> None:
         if self.store is not None:
@@ -332,6 +344,24 @@ class PartnerLocatorPlugin(BasePlugin[PartnerLocatorConfig]):  # type: ignore[no
                               finished.entry.slug, self.prepared.context)
         except OSError as exc:
             raise PluginError(f"partner-locator: {exc}") from None
+
+    def _aggregate_plan(self, options: SiteOptions, site_url: str | None,
+                        target: Path) -> SitePlan:
+        """The plan of every page and file but the partners' own: kept from the last build
+        of this site when no partner, option or day changed (a rebuild with nothing new)."""
+        prepared, store, catalog = self.prepared, self.store, self.catalog
+        if prepared is None or prepared.context is None or store is None or catalog is None:
+            raise PluginError("partner-locator: the data was not loaded")
+        name = "p" + digest(prepared.context.site, os.path.realpath(target))
+        key = digest(prepared.context.site, self.as_of.isoformat(),
+                     *(f.outputs for f in prepared.finished))
+        kept = store.get(name)
+        if isinstance(kept, tuple) and len(kept) == 2 and kept[0] == key \
+                and isinstance(kept[1], SitePlan):
+            return kept[1]
+        plan = plan_site(catalog, self.partners_dir, options, site_url, per_partner=False)
+        store.put(name, (key, plan))
+        return plan
 
     def _target(self, config: MkDocsConfig) -> Path:
         """Where this build's site is published."""
@@ -371,7 +401,7 @@ class PartnerLocatorPlugin(BasePlugin[PartnerLocatorConfig]):  # type: ignore[no
     def _write_bulk(self, config: MkDocsConfig) -> None:
         plan, catalog = self._plan(), self.catalog
         site_dir = Path(config.site_dir)
-        previous = self.staging.target if self.staging is not None else None
+        previous = self.staging.target if self.staging is not None else self.aside
         writer = Writer(site_dir, previous if previous is not None and previous.is_dir()
                         else None)
         if self.stamped:
@@ -501,6 +531,21 @@ def error_page(diagnostics: Sequence[Diagnostic]) -> str:
         f"<title>{escape(ERROR_TITLE)}</title></head>\n<body>{error_body(diagnostics)}"
         f"{_ERROR_POLL}</body></html>\n"
     )
+
+
+def _set_aside(site_dir: Path) -> Path | None:
+    """Move a served site's folder aside and leave an empty one in its place."""
+    aside = site_dir.with_name(f".{site_dir.name}.previous")
+    if os.path.lexists(aside):
+        shutil.rmtree(aside, ignore_errors=True)
+    try:
+        if not site_dir.is_dir() or not any(site_dir.iterdir()):
+            return None
+        site_dir.rename(aside)
+        site_dir.mkdir()
+    except OSError:
+        return None
+    return aside
 
 
 def _strict_warnings() -> bool:
