@@ -86,6 +86,15 @@ def test_python_image_is_pinned_to_the_project_python() -> None:
     assert _ci()["default"]["cache"]["key"] == {"files": ["pyproject.toml"]}
 
 
+@pytest.mark.parametrize("job", ["review-app", "pages-preview", "pages"])
+def test_site_builds_keep_the_cache_of_finished_partners(job: str) -> None:
+    caches = _ci()[job]["cache"]
+    paths = [path for cache in caches for path in cache["paths"]]
+    assert paths == [".cache/pip", ".cache/partner-locator"]
+    build = next(c for c in caches if ".cache/partner-locator" in c["paths"])
+    assert build["key"] == "partner-locator-$CI_COMMIT_REF_SLUG"
+
+
 def test_reports_are_uploaded_even_when_validation_fails() -> None:
     artifacts = _ci()["validate-data"]["artifacts"]
     assert artifacts["when"] == "always"
