@@ -43,6 +43,9 @@ _MARKER = re.compile(r"plslot[a-z0-9]+x")
 _PLAIN_SEGMENT = re.compile(r"[a-z0-9][a-z0-9-]*")
 #: The head element the plugin gives the theme template (see ``theme/partner-locator.html``).
 HEAD_CONTEXT_KEY = "partner_locator_head"
+#: The light shell's script (a template in ``theme/``, rendered once a build): the palette
+#: toggle and the search box of the header, which profiles and directory lists do not repeat.
+SHELL_SCRIPT = "assets/partner-locator/shell.js"
 
 
 def page_title(page: PlannedPage) -> str:
