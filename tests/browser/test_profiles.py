@@ -164,6 +164,16 @@ def header_outline(tab: Any) -> list[str]:
                    e.hidden].join('|'))""")
 
 
+def material_config(tab: Any) -> Any:
+    """Material's configuration as its bundle reads it, with addresses made absolute."""
+    return tab.evaluate("""() => {
+        const config = JSON.parse(document.querySelector('#__config').textContent);
+        config.base = new URL(config.base, location).href;
+        config.search = new URL(config.search, location).href;
+        return config;
+    }""")
+
+
 @pytest.mark.parametrize("path", ["partners/elbe-devops/", "browse/letter/o/"])
 def test_the_light_shell_header_is_the_full_header_once_loaded(
         browser: Any, browser_site: Served, path: str) -> None:
@@ -173,6 +183,7 @@ def test_the_light_shell_header_is_the_full_header_once_loaded(
         light = context.new_page()
         light.goto(browser_site.url + path)
         assert header_outline(light) == header_outline(full)
+        assert material_config(light) == material_config(full)
         assert "md-nav__item--nested" not in light.content()
     finally:
         context.close()
@@ -216,6 +227,8 @@ def test_on_a_phone_the_drawer_leads_to_the_handbook_and_the_locator(
 
     context, tab = open_page(browser, browser_site.url + "partners/elbe-devops/", width="phone",
                              scheme="light")
+    errors: list[str] = []
+    tab.on("pageerror", lambda error: errors.append(str(error)))
     try:
         tab.locator("label.md-header__button[for=__drawer]").click()
         drawer = tab.locator(".md-nav--primary")
@@ -224,9 +237,13 @@ def test_on_a_phone_the_drawer_leads_to_the_handbook_and_the_locator(
             "Home", "Handbook", "Find a partner", "Maintaining the data", "Reference"]
         drawer.get_by_role("link", name="Handbook").click()
         tab.wait_for_url(browser_site.url + "handbook/channel-services/")
+        # The handbook page has the whole navigation again.
+        expect(tab.locator(".md-nav--primary").get_by_role(
+            "link", name="Badges and reviews")).to_be_attached()
         tab.goto(browser_site.url + "partners/elbe-devops/")
         tab.locator("label.md-header__button[for=__drawer]").click()
         tab.locator(".md-nav--primary").get_by_role("link", name="Find a partner").click()
         tab.wait_for_url(browser_site.url + "partners/")
+        assert errors == []
     finally:
         context.close()
