@@ -49,8 +49,10 @@ SHELL_SCRIPT = "assets/partner-locator/shell.js"
 
 
 def page_title(page: PlannedPage) -> str:
-    """The page title as the theme prints it (unescaped there, so escaped here, once)."""
-    return str(escape(page.title))
+    """The page title as the theme prints it (unescaped there, so escaped here, once), on one
+    line: the light shell prints its header without runs of white space, and a title must
+    read the same in a page rendered on its own and in one filled into a shape."""
+    return str(escape(" ".join(page.title.split())))
 
 
 def page_description(page: PlannedPage) -> str | None:

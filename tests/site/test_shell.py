@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.site.helpers import mkdocs_build, project_copy, set_plugin_options
+
 pytestmark = pytest.mark.slow
 
 NAV_LINK = re.compile(r'<li class="md-nav__item"><a href="([^"]*)" class="md-nav__link">'
@@ -69,3 +71,23 @@ def test_a_profile_is_mostly_the_partner(site: Path) -> None:
     assert shell <= 6_200, shell
     full = (site / "handbook" / "channel-services" / "index.html").read_bytes()
     assert shell * 3 < len(full) - len(full[full.index(b"<article"):full.index(b"</article>")])
+
+
+def test_a_name_with_runs_of_white_space_is_stamped_as_mkdocs_writes_it(tmp_path: Path) -> None:
+    pages = ["partners/northwind-devops/index.html", "browse/letter/n/index.html",
+             "browse/index.html"]
+    built = {}
+    for stamp in (True, False):
+        project = project_copy(tmp_path / f"project-{stamp}", hostile=False)
+        partner = project / "partners" / "northwind-devops.yml"
+        partner.write_text(partner.read_text(encoding="utf-8").replace(
+            "name: Northwind DevOps Inc.", 'name: "Northwind  DevOps   Inc."'),
+            encoding="utf-8")
+        set_plugin_options(project, stamp_pages=stamp)
+        build = mkdocs_build(project, tmp_path / f"site-{stamp}")
+        assert build.returncode == 0, build.output
+        built[stamp] = {p: (build.site / p).read_bytes() for p in pages}
+    assert built[True] == built[False]
+    page = built[True][pages[0]].decode()
+    assert "<title>Northwind DevOps Inc. - Partner Locator</title>" in page
+    assert '<span class="md-ellipsis">Northwind DevOps Inc.</span>' in page
