@@ -248,3 +248,27 @@ def test_on_a_phone_the_drawer_leads_to_the_handbook_and_the_locator(
         assert errors == []
     finally:
         context.close()
+
+
+def test_the_light_shell_under_a_prefix_without_directory_urls(browser: Any,
+                                                               preview_site: Served) -> None:
+    from playwright.sync_api import expect
+
+    context, full = open_page(browser, preview_site.url + "handbook/badges.html",
+                              width="laptop", scheme="light")
+    try:
+        tab = context.new_page()
+        errors: list[str] = []
+        tab.on("pageerror", lambda error: errors.append(str(error)))
+        tab.goto(preview_site.url + "partners/oresund-devops/index.html")
+        assert header_outline(tab) == header_outline(full)
+        assert material_config(tab) == material_config(full)
+        tab.locator(".md-search__input").click()
+        tab.keyboard.type("Elbe", delay=30)
+        found = tab.locator("[data-pl-header-search]").get_by_role(
+            "link", name=re.compile(r"^Elbe DevOps GmbH"))
+        expect(found).to_have_attribute("href",
+                                        preview_site.url + "partners/elbe-devops/index.html")
+        assert errors == []
+    finally:
+        context.close()
