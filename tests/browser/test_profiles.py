@@ -272,3 +272,24 @@ def test_the_light_shell_under_a_prefix_without_directory_urls(browser: Any,
         assert errors == []
     finally:
         context.close()
+
+
+def test_without_javascript_a_profile_offers_no_dead_controls(browser: Any,
+                                                               browser_site: Served) -> None:
+    context = browser.new_context(viewport={"width": 390, "height": 844},
+                                  java_script_enabled=False)
+    try:
+        tab = context.new_page()
+        tab.goto(browser_site.url + "partners/elbe-devops/")
+        header = tab.locator(".md-header")
+        assert header.get_by_text("Partner Locator").is_visible()
+        # Search and the colour toggle need the script; without it there is no button for them.
+        assert tab.locator("label[for=__search], [data-md-component=palette]").count() == 0
+        # The drawer opens without a script, as Material's does, and leads on.
+        tab.locator("label.md-header__button[for=__drawer]").click()
+        link = tab.locator(".md-nav--primary").get_by_role("link", name="Find a partner")
+        link.wait_for(state="visible")
+        link.click()
+        tab.wait_for_url(browser_site.url + "partners/")
+    finally:
+        context.close()
