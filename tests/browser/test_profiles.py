@@ -158,11 +158,12 @@ def test_api_field_names_never_break_inside_a_name_on_a_phone(browser: Any,
 def header_outline(tab: Any) -> list[str]:
     """Every element of the page's header, as tag, classes and the names a reader meets (the
     light shell's logo has an id, for the navigation to draw it again)."""
-    return tab.evaluate("""() => [...document.querySelectorAll('.md-header *')]
+    outline: list[str] = tab.evaluate("""() => [...document.querySelectorAll('.md-header *')]
         .filter(e => !e.closest('[data-md-component=header-topic]'))
         .map(e => [e.tagName, e.className.baseVal ?? e.className, e.getAttribute('title'),
                    e.getAttribute('aria-label'), e.getAttribute('for'),
                    e.id === '__pl_logo' ? '' : e.id, e.hidden].join('|'))""")
+    return outline
 
 
 def material_config(tab: Any) -> Any:
