@@ -67,6 +67,7 @@ from generator.site.publish import PublishError, Staging, remove_later, stage
 from generator.site.store import Store, digest
 from generator.site.theme_pages import (
     HEAD_CONTEXT_KEY,
+    SHELL_SCRIPT,
     Shape,
     ThemePages,
     nested_documents,
@@ -91,9 +92,9 @@ ASSETS = {
 META: dict[str, dict[str, Any]] = {
     "locator": {"template": "partner-locator.html", "search": {"exclude": True},
                 "hide": ["navigation", "toc"]},
-    "profile": {"template": "partner-locator.html", "search": {"exclude": True},
+    "profile": {"template": "partner-locator-light.html", "search": {"exclude": True},
                 "hide": ["toc"]},
-    "directory": {"template": "partner-locator.html", "search": {"exclude": True},
+    "directory": {"template": "partner-locator-light.html", "search": {"exclude": True},
                   "hide": ["toc"]},
     "compare": {"template": "partner-locator.html", "search": {"exclude": True},
                 "hide": ["navigation", "toc"]},
@@ -159,6 +160,7 @@ class PartnerLocatorPlugin(BasePlugin[PartnerLocatorConfig]):  # type: ignore[no
         dirs = config.theme.dirs
         if str(THEME_DIR) not in dirs:
             dirs.insert(1 if config.theme.custom_dir else 0, str(THEME_DIR))
+        config.theme.static_templates.add(SHELL_SCRIPT)
         for uri in ASSETS:
             if uri.endswith(".css") and uri not in config.extra_css:
                 config.extra_css.append(uri)

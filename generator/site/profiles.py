@@ -104,7 +104,8 @@ def share_tags(entry: CatalogEntry, urls: UrlStyle, site_url: str | None) -> Mar
     """Open Graph and Twitter card tags, so a shared link shows the name, summary and logo.
 
     The page's URL and the image need absolute addresses, so they are left out when the site
-    has no ``site_url``.
+    has no ``site_url``. A Twitter card takes its title, description and image from the Open
+    Graph tags when it has none of its own, so only its kind is given.
     """
     partner = entry.partner
     description = " ".join(partner.summary.split())
@@ -119,8 +120,6 @@ def share_tags(entry: CatalogEntry, urls: UrlStyle, site_url: str | None) -> Mar
             tags.append(("property", "og:image", site_url + logo))
             tags.append(("property", "og:image:alt", f"{partner.name} logo"))
     tags.append(("name", "twitter:card", "summary"))
-    tags.append(("name", "twitter:title", partner.name))
-    tags.append(("name", "twitter:description", description))
     return Markup("\n").join(
         Markup('<meta {}="{}" content="{}">').format(kind, key, escape(value))
         for kind, key, value in tags

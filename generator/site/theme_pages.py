@@ -43,11 +43,16 @@ _MARKER = re.compile(r"plslot[a-z0-9]+x")
 _PLAIN_SEGMENT = re.compile(r"[a-z0-9][a-z0-9-]*")
 #: The head element the plugin gives the theme template (see ``theme/partner-locator.html``).
 HEAD_CONTEXT_KEY = "partner_locator_head"
+#: The light shell's script (a template in ``theme/``, rendered once a build): the palette
+#: toggle and the search box of the header, which profiles and directory lists do not repeat.
+SHELL_SCRIPT = "assets/partner-locator/shell.js"
 
 
 def page_title(page: PlannedPage) -> str:
-    """The page title as the theme prints it (unescaped there, so escaped here, once)."""
-    return str(escape(page.title))
+    """The page title as the theme prints it (unescaped there, so escaped here, once), on one
+    line: the light shell prints its header without runs of white space, and a title must
+    read the same in a page rendered on its own and in one filled into a shape."""
+    return str(escape(" ".join(page.title.split())))
 
 
 def page_description(page: PlannedPage) -> str | None:

@@ -3,6 +3,7 @@ colour schemes, the placeholder logo as pixels, and axe-core's findings."""
 
 from __future__ import annotations
 
+import re
 import struct
 import zlib
 from typing import Any
@@ -150,5 +151,146 @@ def test_api_field_names_never_break_inside_a_name_on_a_phone(browser: Any,
         assert [name for name, count in lines if count != 1] == []
         download = tab.get_by_role("link", name="Download partners.json")
         assert download.get_attribute("download") is not None
+    finally:
+        context.close()
+
+
+def header_outline(tab: Any) -> list[str]:
+    """Every element of the page's header, as tag, classes and the names a reader meets (the
+    light shell's logo has an id, for the navigation to draw it again)."""
+    outline: list[str] = tab.evaluate("""() => [...document.querySelectorAll('.md-header *')]
+        .filter(e => !e.closest('[data-md-component=header-topic]'))
+        .map(e => [e.tagName, e.className.baseVal ?? e.className, e.getAttribute('title'),
+                   e.getAttribute('aria-label'), e.getAttribute('for'),
+                   e.id === '__pl_logo' ? '' : e.id, e.hidden].join('|'))""")
+    return outline
+
+
+def material_config(tab: Any) -> Any:
+    """Material's configuration as its bundle reads it, with addresses made absolute."""
+    return tab.evaluate("""() => {
+        const config = JSON.parse(document.querySelector('#__config').textContent);
+        config.base = new URL(config.base, location).href;
+        config.search = new URL(config.search, location).href;
+        return config;
+    }""")
+
+
+@pytest.mark.parametrize("path", ["partners/elbe-devops/", "browse/letter/o/"])
+def test_the_light_shell_header_is_the_full_header_once_loaded(
+        browser: Any, browser_site: Served, path: str) -> None:
+    context, full = open_page(browser, browser_site.url + "handbook/badges/", width="laptop",
+                              scheme="light")
+    try:
+        light = context.new_page()
+        light.goto(browser_site.url + path)
+        assert header_outline(light) == header_outline(full)
+        assert material_config(light) == material_config(full)
+        assert "md-nav__item--nested" not in light.content()
+    finally:
+        context.close()
+
+
+def test_the_palette_toggle_of_a_profile_switches_and_is_remembered(browser: Any,
+                                                                     browser_site: Served) -> None:
+    context, tab = open_page(browser, browser_site.url + "partners/elbe-devops/",
+                             width="laptop", scheme="light")
+    try:
+        # The toggle cycles: following the system, light, dark (its labels' titles become
+        # Material's tooltips once it has run, so they are found by the option they choose).
+        tab.locator("label[for=__palette_1]").click()
+        tab.locator("label[for=__palette_2]").click()
+        tab.wait_for_function("() => document.body.dataset.mdColorScheme === 'slate'")
+        tab.goto(browser_site.url + "browse/letter/o/")
+        assert tab.evaluate("() => document.body.dataset.mdColorScheme") == "slate"
+        assert tab.locator("label[for=__palette_0]").is_visible()
+    finally:
+        context.close()
+
+
+def test_the_header_search_of_a_profile_finds_partners(browser: Any, browser_site: Served) -> None:
+    from playwright.sync_api import expect
+
+    context, tab = open_page(browser, browser_site.url + "partners/oresund-devops/",
+                             width="laptop", scheme="light")
+    try:
+        tab.locator(".md-search__input").click()
+        tab.keyboard.type("Elbe", delay=30)
+        found = tab.locator("[data-pl-header-search]").get_by_role(
+            "link", name=re.compile(r"^Elbe DevOps GmbH"))
+        expect(found).to_have_attribute("href", browser_site.url + "partners/elbe-devops/")
+    finally:
+        context.close()
+
+
+def test_on_a_phone_the_drawer_leads_to_the_handbook_and_the_locator(
+        browser: Any, browser_site: Served) -> None:
+    from playwright.sync_api import expect
+
+    context, tab = open_page(browser, browser_site.url + "partners/elbe-devops/", width="phone",
+                             scheme="light")
+    errors: list[str] = []
+    tab.on("pageerror", lambda error: errors.append(str(error)))
+    try:
+        tab.locator("label.md-header__button[for=__drawer]").click()
+        drawer = tab.locator(".md-nav--primary")
+        expect(drawer.get_by_role("link", name="Handbook")).to_be_visible()
+        assert [a.inner_text() for a in drawer.locator(".md-nav__list a").all()] == [
+            "Home", "Handbook", "Find a partner", "Maintaining the data", "Reference"]
+        drawer.get_by_role("link", name="Handbook").click()
+        tab.wait_for_url(browser_site.url + "handbook/channel-services/")
+        # The handbook page has the whole navigation again.
+        expect(tab.locator(".md-nav--primary").get_by_role(
+            "link", name="Badges and reviews")).to_be_attached()
+        tab.goto(browser_site.url + "partners/elbe-devops/")
+        tab.locator("label.md-header__button[for=__drawer]").click()
+        tab.locator(".md-nav--primary").get_by_role("link", name="Find a partner").click()
+        tab.wait_for_url(browser_site.url + "partners/")
+        assert errors == []
+    finally:
+        context.close()
+
+
+def test_the_light_shell_under_a_prefix_without_directory_urls(browser: Any,
+                                                               preview_site: Served) -> None:
+    from playwright.sync_api import expect
+
+    context, full = open_page(browser, preview_site.url + "handbook/badges.html",
+                              width="laptop", scheme="light")
+    try:
+        tab = context.new_page()
+        errors: list[str] = []
+        tab.on("pageerror", lambda error: errors.append(str(error)))
+        tab.goto(preview_site.url + "partners/oresund-devops/index.html")
+        assert header_outline(tab) == header_outline(full)
+        assert material_config(tab) == material_config(full)
+        tab.locator(".md-search__input").click()
+        tab.keyboard.type("Elbe", delay=30)
+        found = tab.locator("[data-pl-header-search]").get_by_role(
+            "link", name=re.compile(r"^Elbe DevOps GmbH"))
+        expect(found).to_have_attribute("href",
+                                        preview_site.url + "partners/elbe-devops/index.html")
+        assert errors == []
+    finally:
+        context.close()
+
+
+def test_without_javascript_a_profile_offers_no_dead_controls(browser: Any,
+                                                               browser_site: Served) -> None:
+    context = browser.new_context(viewport={"width": 390, "height": 844},
+                                  java_script_enabled=False)
+    try:
+        tab = context.new_page()
+        tab.goto(browser_site.url + "partners/elbe-devops/")
+        header = tab.locator(".md-header")
+        assert header.get_by_text("Partner Locator").is_visible()
+        # Search and the colour toggle need the script; without it there is no button for them.
+        assert tab.locator("label[for=__search], [data-md-component=palette]").count() == 0
+        # The drawer opens without a script, as Material's does, and leads on.
+        tab.locator("label.md-header__button[for=__drawer]").click()
+        link = tab.locator(".md-nav--primary").get_by_role("link", name="Find a partner")
+        link.wait_for(state="visible")
+        link.click()
+        tab.wait_for_url(browser_site.url + "partners/")
     finally:
         context.close()

@@ -262,6 +262,8 @@ def test_profiles_carry_open_graph_and_twitter_card_tags(site: Path) -> None:
     assert meta["og:url"] == "https://partners.example.com/partners/elbe-devops/"
     assert meta["og:image"] == "https://partners.example.com/logos/elbe-devops.svg"
     assert meta["twitter:card"] == "summary"
+    # The card reads the Open Graph tags; the same text is not printed twice.
+    assert [k for k in meta if k.startswith("twitter:")] == ["twitter:card"]
     without_logo = _meta(site / "partners" / "oresund-devops" / "index.html")
     assert without_logo["og:title"] == "Øresund DevOps ApS"
     assert "og:image" not in without_logo
