@@ -69,8 +69,9 @@ class CatalogEntry:
     regions: tuple[Region, ...]
     certified: tuple[CertifiedCount, ...]
     last_awarded: date | None
-    #: The name's Unicode Collation Algorithm key: the order a reader expects.
-    sort_name: tuple[int, ...]
+    #: The name's Unicode Collation Algorithm key, packed (``packed_key``): compared as bytes
+    #: it sorts as the key does, in a tenth of the memory.
+    sort_name: bytes
 
     def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
         """Pickled with its states as a plain dict (a read-only view cannot be pickled)."""
@@ -96,7 +97,7 @@ class CatalogEntry:
     @property
     def letter(self) -> str:
         """The browse letter: ``a`` to ``z`` (Ø under o, Æ under a, Ł under l), else ``0-9``."""
-        return name_letter(self.sort_name)
+        return name_letter(unpacked_key(self.sort_name))
 
 
 def _entry(*values: Any) -> CatalogEntry:
@@ -119,6 +120,17 @@ def name_key(name: str) -> tuple[int, ...]:
     text = " ".join(unicodedata.normalize("NFC", name).split())
     key: tuple[int, ...] = _collator().sort_key(text)
     return key
+
+
+def packed_key(key: tuple[int, ...]) -> bytes:
+    """A collation key as bytes, two a weight, big-endian: byte order is key order (every
+    weight of the collation tables is below 65,536)."""
+    return b"".join(weight.to_bytes(2, "big") for weight in key)
+
+
+def unpacked_key(packed: bytes) -> tuple[int, ...]:
+    """The weights of a ``packed_key``."""
+    return tuple(int.from_bytes(packed[i:i + 2], "big") for i in range(0, len(packed), 2))
 
 
 @cache
@@ -185,7 +197,7 @@ def make_entry(partner: Partner, program: Program, as_of: date) -> CatalogEntry:
         regions=tuple(r for r in program.regions if r.id in region_ids),
         certified=certified,
         last_awarded=max((h.granted for h in held), default=None),
-        sort_name=name_key(partner.name),
+        sort_name=packed_key(name_key(partner.name)),
     )
 
 
@@ -273,12 +285,12 @@ class Catalog:
         return tuple(sorted(self.entries, key=by_recent_award))
 
 
-def by_name(entry: CatalogEntry) -> tuple[tuple[int, ...], str]:
+def by_name(entry: CatalogEntry) -> tuple[bytes, str]:
     """Sort key: name (collated), then slug."""
     return (entry.sort_name, entry.slug)
 
 
-def by_recent_award(entry: CatalogEntry) -> tuple[int, tuple[int, ...], str]:
+def by_recent_award(entry: CatalogEntry) -> tuple[int, bytes, str]:
     """Sort key: latest award first, then name, then slug; no award last."""
     ordinal = entry.last_awarded.toordinal() if entry.last_awarded is not None else 0
     return (-ordinal, entry.sort_name, entry.slug)

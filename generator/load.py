@@ -232,11 +232,11 @@ def load_partner(
     Without ``raw`` the file is read once with ``read_limited``. With ``logos``, a valid
     partner's rewritten logo is put there under its slug.
     """
-    partner, diagnostics, _ = _load_partner(path, ids, raw, logos)
+    partner, diagnostics, _ = load_partner_file(path, ids, raw, logos)
     return partner, diagnostics
 
 
-def _load_partner(
+def load_partner_file(
     path: Path, ids: ProgramIds | None, raw: bytes | None = None,
     logos: dict[str, bytes] | None = None,
 ) -> tuple[Partner | None, list[Diagnostic], _WrittenName | None]:
@@ -547,7 +547,7 @@ def _load_chunk(paths: list[Path], ids: ProgramIds | None, keep: bool) -> list[_
     results: list[_Checked] = []
     logos: dict[str, bytes] = {}
     for path in paths:
-        partner, found, written = _load_partner(path, ids, logos=logos if keep else None)
+        partner, found, written = load_partner_file(path, ids, logos=logos if keep else None)
         if partner is None or not keep:
             results.append((written, None, found, None))
         else:
@@ -568,7 +568,7 @@ def _load_partners(
     if len(paths) < PARALLEL_THRESHOLD or workers < 2:
         logos: dict[str, bytes] = {}
         for path in paths:
-            partner, found, written = _load_partner(path, ids, logos=logos if keep else None)
+            partner, found, written = load_partner_file(path, ids, logos=logos if keep else None)
             yield written, (partner if keep else None), found, logos.pop(path.stem, None)
         return
     chunks = [paths[i : i + _CHUNK] for i in range(0, len(paths), _CHUNK)]

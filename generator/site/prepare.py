@@ -49,11 +49,11 @@ from generator.checks import ProgramIds
 from generator.diagnostics import Diagnostic
 from generator.load import (
     LoadResult,
-    _load_partner,
     begin_folder,
     display_path,
     finish_folder,
     load_folder,
+    load_partner_file,
     read_limited,
 )
 from generator.model import Partner, Program
@@ -153,7 +153,7 @@ def _finish(path: Path, names: Sequence[str], context: Context, store: Store) ->
     try:
         raw = read_limited(path, MAX_FILE_BYTES)
     except Exception:
-        partner, found, written = _load_partner(path, context.ids)
+        partner, found, written = load_partner_file(path, context.ids)
         return written, None, found
     key_parts = [context.base, path.name, raw, *_siblings(path, names)]
     key = digest(*key_parts)
@@ -167,7 +167,7 @@ def _finish(path: Path, names: Sequence[str], context: Context, store: Store) ->
     checked = store.get("c" + key)
     if checked is None:
         logos: dict[str, bytes] = {}
-        partner, found, written = _load_partner(path, context.ids, raw, logos)
+        partner, found, written = load_partner_file(path, context.ids, raw, logos)
         checked = (written, found, partner, logos.get(path.stem))
         # A logo replaced while it was checked: the result is used, not kept.
         if _siblings(path, names) == key_parts[3:]:

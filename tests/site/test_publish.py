@@ -342,5 +342,5 @@ def test_a_site_dir_behind_a_symlink_is_published_where_it_really_is(tmp_path: P
     _build(project, project / "site")
     assert (project / "site").is_symlink()
     assert (project / "site" / "partners" / SLUG / "index.html").is_file()
-    assert sorted(p.name for p in real.iterdir()) == ["site"]
     assert settled(real / "site") == []
+    assert sorted(p.name for p in real.iterdir()) == ["site"]
