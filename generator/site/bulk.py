@@ -180,6 +180,11 @@ def write_page(writer: Writer, style: UrlStyle, parts: Sequence[str],
                         html.encode("utf-8", errors="xmlcharrefreplace"))
 
 
+def manifest_name(target: Path, *, directory_urls: bool) -> str:
+    """The store's name for what was last written for the site at ``target``."""
+    return "m" + digest(os.path.realpath(target), str(directory_urls))
+
+
 def write_profiles(finished: Sequence[Finished], shapes: Mapping[ShapeKey, list[str]],
                    context: Context, *, root: Path, target: Path, previous: Path | None,
                    directory_urls: bool) -> Tally:
@@ -193,7 +198,7 @@ def write_profiles(finished: Sequence[Finished], shapes: Mapping[ShapeKey, list[
     jobs: list[_Job] = [(f.outputs, f.checked, f.entry.slug, (f.described, f.headed))
                         for f in finished]
     store = Store(context.store)
-    name = "m" + digest(os.path.realpath(target), str(directory_urls))
+    name = manifest_name(target, directory_urls=directory_urls)
     last = store.get(name) if previous is not None else None
     shape_keys = {shape: digest(*parts)[:16] for shape, parts in shapes.items()}
     setup = _Setup(shapes, context, root, previous, directory_urls, shape_keys)

@@ -41,7 +41,7 @@ from mkdocs.utils.templates import TemplateContext
 from generator.catalog import Catalog
 from generator.diagnostics import DataError, Diagnostic
 from generator.site.badge_image import badge_for_day
-from generator.site.bulk import Writer, write_page, write_profiles
+from generator.site.bulk import Writer, manifest_name, write_page, write_profiles
 from generator.site.common import (
     DIRECTORY,
     LOCATOR,
@@ -55,6 +55,7 @@ from generator.site.markers import MarkerError, expand_markers
 from generator.site.opendata import git_days, sitemap_files, sitemap_pages
 from generator.site.pages import plan_site
 from generator.site.prepare import (
+    Context,
     Finished,
     Outputs,
     Prepared,
@@ -62,6 +63,7 @@ from generator.site.prepare import (
     partner_file_paths,
     prepare,
     tree_size,
+    used_keys,
 )
 from generator.site.publish import PublishError, Staging, remove_later, stage
 from generator.site.store import Store, digest
@@ -318,6 +320,7 @@ class PartnerLocatorPlugin(BasePlugin[PartnerLocatorConfig]):  # type: ignore[no
                 raise PluginError(f"partner-locator: publishing the site failed: {exc}") from None
             config.site_dir = str(staging.target)
             log.info("partner-locator: site published to %s", staging.target)
+            self._prune(config, staging.target)
 
     def on_build_error(self, *, error: Exception) -> None:
         """A failed build leaves the previous site as it was."""
@@ -331,6 +334,19 @@ class PartnerLocatorPlugin(BasePlugin[PartnerLocatorConfig]):  # type: ignore[no
         if self.aside is not None:
             shutil.rmtree(self.aside, ignore_errors=True)
             self.aside = None
+
+    def _prune(self, config: MkDocsConfig, target: Path) -> None:
+        """Drop what no build has used for a week from a kept cache."""
+        store, prepared = self.store, self.prepared
+        if store is None or store.temporary or prepared is None or prepared.context is None:
+            return
+        used = used_keys(prepared) | {
+            plan_name(prepared.context, target),
+            manifest_name(target, directory_urls=config.use_directory_urls),
+        }
+        removed = store.prune(used)
+        if removed:
+            log.info("partner-locator: %s cache files unused for a week removed", f"{removed:,}")
 
     def _close_store(self) -> None:
         if self.store is not None:
@@ -354,7 +370,7 @@ class PartnerLocatorPlugin(BasePlugin[PartnerLocatorConfig]):  # type: ignore[no
         prepared, store, catalog = self.prepared, self.store, self.catalog
         if prepared is None or prepared.context is None or store is None or catalog is None:
             raise PluginError("partner-locator: the data was not loaded")
-        name = "p" + digest(prepared.context.site, os.path.realpath(target))
+        name = plan_name(prepared.context, target)
         key = digest(prepared.context.site, self.as_of.isoformat(),
                      *(f.outputs for f in prepared.finished))
         kept = store.get(name)
@@ -533,6 +549,11 @@ def error_page(diagnostics: Sequence[Diagnostic]) -> str:
         f"<title>{escape(ERROR_TITLE)}</title></head>\n<body>{error_body(diagnostics)}"
         f"{_ERROR_POLL}</body></html>\n"
     )
+
+
+def plan_name(context: Context, target: Path) -> str:
+    """The store's name for the last plan of lists and data of the site at ``target``."""
+    return "p" + digest(context.site, os.path.realpath(target))
 
 
 def _set_aside(site_dir: Path) -> Path | None:

@@ -339,3 +339,15 @@ def tree_size(root: Path) -> int:
                 elif entry.is_file(follow_symlinks=False):
                     total += entry.stat(follow_symlinks=False).st_size
     return total
+
+
+def used_keys(prepared: Prepared) -> set[str]:
+    """The store's values a build of ``prepared`` reads: its checked, finished and output
+    records (the plan and what was written are kept by name in the plugin)."""
+    context = prepared.context
+    used: set[str] = set()
+    if context is None:
+        return used
+    for done in prepared.finished:
+        used.update((done.checked, done.outputs, "f" + digest(context.site, done.checked[1:])))
+    return used

@@ -17,10 +17,12 @@ temporary one, removed when the build ends.
 from __future__ import annotations
 
 import hashlib
+import os
 import pickle
 import secrets
 import shutil
 import tempfile
+import time
 import zlib
 from pathlib import Path
 from typing import Any
@@ -72,6 +74,34 @@ class Store:
             temporary.replace(target)
         except OSError:
             temporary.unlink(missing_ok=True)
+
+    def prune(self, used: set[str], *, days: float = 7) -> int:
+        """Remove the values not in ``used`` that were last written more than ``days`` ago,
+        and temporary files left by stopped writers; the number of files removed.
+
+        Values are written when they are made or replaced, so what a build still reads but
+        did not write keeps its age: ``used`` names every value this build read.
+        """
+        cutoff = time.time() - days * 86_400
+        removed = 0
+        try:
+            folders = list(os.scandir(self.root))
+        except OSError:
+            return 0
+        for folder in folders:
+            if not folder.is_dir(follow_symlinks=False):
+                continue
+            with os.scandir(folder.path) as entries:
+                for entry in entries:
+                    if entry.name in used:
+                        continue
+                    try:
+                        if entry.stat(follow_symlinks=False).st_mtime < cutoff:
+                            Path(entry.path).unlink()
+                            removed += 1
+                    except OSError:
+                        continue
+        return removed
 
     def close(self) -> None:
         """Remove a temporary store; a named one stays for the next build."""

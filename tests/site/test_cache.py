@@ -12,6 +12,7 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -231,3 +232,22 @@ def test_many_partners_in_worker_processes(tmp_path: Path) -> None:
     page = site / "partners" / some.stem / "index.html"
     assert "Newly edited." in page.read_text(encoding="utf-8")
     assert_same_as_cold(project, site, tmp_path, SOURCE_DATE_EPOCH=str(int(EPOCH) + DAY))
+
+
+def test_records_unused_for_a_week_are_removed(tmp_path: Path) -> None:
+    project = project_copy(tmp_path / "project")
+    site = tmp_path / "site"
+    build(project, site)
+    week_ago = time.time() - 8 * DAY
+    for path in cache_files(project):
+        os.utime(path, (week_ago, week_ago))
+    before = {p.name for p in cache_files(project)}
+    _edit_partner(project, tmp_path)
+    result = build(project, site)
+    after = {p.name for p in cache_files(project)}
+    # The edited partner's checked, finished and output records of its old content.
+    gone = before - after
+    assert sorted(name[0] for name in gone) == ["c", "f", "o"]
+    assert "partner-locator: 3 cache files unused for a week removed" in result.output
+    build(project, site)
+    assert_same_as_cold(project, site, tmp_path)
