@@ -300,6 +300,7 @@ def measure_serve(project: Path, partner: Path, *, epoch: int, count: int,
                 partner.write_text(text, encoding="utf-8")
                 _wait_for(url, _contains(word), process, timeout, log)
                 times.append(time.perf_counter() - saved)
+                print(f"    change {change + 1}: {times[-1]:.2f} s", flush=True)
                 if change in (0, CHANGES - 1):
                     memory.append(tree_rss_mib(process.pid))
         finally:
@@ -409,9 +410,10 @@ def partner_files(partners: Path) -> list[Path]:
     return sorted(p for p in partners.glob("*.yml") if p.name != "program.yml")
 
 
-def run(count: int, seed: int, work: Path, *, serve: bool, hugo: str | None,
-        browser: bool) -> dict[str, Any]:
-    """Make one project and measure everything at one count."""
+def run(count: int, seed: int, work: Path, figures: dict[str, Any], save: Callable[[], None],
+        *, serve: bool, hugo: str | None, browser: bool) -> None:
+    """Make one project and measure everything at one count into ``figures``; ``save`` is
+    called after each step, so that a run stopped half-way keeps what it measured."""
     project = work / f"project-{count}"
     started = time.perf_counter()
     bench_site.make_project(project, count, seed)
@@ -421,8 +423,8 @@ def run(count: int, seed: int, work: Path, *, serve: bool, hugo: str | None,
     print(f"partners: {count:,} ({data_bytes / MIB:,.1f} MiB of partner files, "
           f"made in {time.perf_counter() - started:.1f} s)", flush=True)
     #: Other work on the machine slows the wall figures: the 1-minute load before the builds.
-    figures: dict[str, Any] = {"count": count, "partner_file_bytes": data_bytes,
-                               "load_average": os.getloadavg()[0]}
+    figures.update({"count": count, "partner_file_bytes": data_bytes,
+                    "load_average": os.getloadavg()[0]})
     site = project / "site"
     log = work / f"build-{count}.log"
 
@@ -433,6 +435,7 @@ def run(count: int, seed: int, work: Path, *, serve: bool, hugo: str | None,
     for name, epoch in steps:
         figures[name] = asdict(mkdocs_build(project, epoch, log))
         print(f"  {name}: {figures[name]['wall_s']:.1f} s", flush=True)
+        save()
 
     partner = files[len(files) // 2]
     original = partner.read_text(encoding="utf-8")
@@ -446,6 +449,7 @@ def run(count: int, seed: int, work: Path, *, serve: bool, hugo: str | None,
 
     size, site_files = site_size(site)
     figures["site"] = {"bytes": size, "files": site_files}
+    save()
 
     if not browser:
         print("  bytes on the wire: skipped (--no-browser)")
@@ -453,6 +457,7 @@ def run(count: int, seed: int, work: Path, *, serve: bool, hugo: str | None,
         print(f"  bytes on the wire: skipped ({bench_site.CHROMIUM} is missing)")
     else:
         figures["wire"] = bench_site.measure_browser(site)
+        save()
         print("  bytes on the wire: measured", flush=True)
 
     if serve:
@@ -460,6 +465,7 @@ def run(count: int, seed: int, work: Path, *, serve: bool, hugo: str | None,
         figures["serve"] = measure_serve(project, partner, epoch=EPOCH + DAY, count=count,
                                          timeout=timeout, log=work / f"serve-{count}.log")
         print(f"  serve: {CHANGES} changes measured", flush=True)
+        save()
     else:
         print("  mkdocs serve: skipped (--no-serve)")
 
@@ -475,7 +481,7 @@ def run(count: int, seed: int, work: Path, *, serve: bool, hugo: str | None,
                    "wall": figures[name]["wall_s"] / max(usage.wall_s, 1e-9)}
             for name, usage in runs.items()}
         print("  hugo: measured", flush=True)
-    return figures
+        save()
 
 
 # --- goals and tables --------------------------------------------------------------------
@@ -704,10 +710,10 @@ def main() -> None:
     work.mkdir(parents=True, exist_ok=True)
     try:
         for count in counts:
-            figures = run(count, args.seed, work, serve=not args.no_serve, hugo=hugo,
-                          browser=not args.no_browser)
+            figures: dict[str, Any] = {"count": count}
             results["counts"].append(figures)
-            _write_json(args.json, results)
+            run(count, args.seed, work, figures, lambda: _write_json(args.json, results),
+                serve=not args.no_serve, hugo=hugo, browser=not args.no_browser)
             print_table(figures)
     finally:
         if not args.keep:
