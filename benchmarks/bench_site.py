@@ -162,15 +162,21 @@ def measure_browser(site: Path) -> dict[str, float]:
     return figures
 
 
-def run(count: int, seed: int, work: Path, *, browser: bool, profile: bool) -> None:
-    """Generate, build and measure one size."""
-    project = work / f"project-{count}"
+def make_project(project: Path, count: int, seed: int) -> None:
+    """A fresh project in ``project``: the handbook's mkdocs.yml and docs/, and ``count``
+    seeded synthetic partners in partners/."""
     if project.exists():
         shutil.rmtree(project)
     project.mkdir(parents=True)
     shutil.copyfile(ROOT / "mkdocs.yml", project / "mkdocs.yml")
     shutil.copytree(ROOT / "docs", project / "docs")
     write_partners(project / "partners", count, seed=seed)
+
+
+def run(count: int, seed: int, work: Path, *, browser: bool, profile: bool) -> None:
+    """Generate, build and measure one size."""
+    project = work / f"project-{count}"
+    make_project(project, count, seed)
     site = work / f"site-{count}"
     if site.exists():
         shutil.rmtree(site)
