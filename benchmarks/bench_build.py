@@ -276,8 +276,9 @@ def stop_server(process: subprocess.Popen[bytes]) -> None:
 
 
 def measure_serve(project: Path, partner: Path, *, epoch: int, count: int,
-                  timeout: float, log: Path) -> dict[str, float]:
-    """Seconds from saving a new summary to its profile serving it, 20 times, and memory."""
+                  timeout: float, log: Path, changes: int = CHANGES) -> dict[str, float]:
+    """Seconds from saving a new summary to its profile serving it, ``changes`` times, and
+    memory after the first and the last change."""
     original = partner.read_text(encoding="utf-8")
     port = free_port()
     url = f"http://127.0.0.1:{port}/partners/{partner.stem}/"
@@ -293,7 +294,7 @@ def measure_serve(project: Path, partner: Path, *, epoch: int, count: int,
         try:
             _wait_for(url, lambda _: True, process, timeout, log)
             ready = time.perf_counter() - start
-            for change in range(CHANGES):
+            for change in range(changes):
                 word = word_for(count, change)
                 text = with_summary(original, word)
                 saved = time.perf_counter()
@@ -301,7 +302,7 @@ def measure_serve(project: Path, partner: Path, *, epoch: int, count: int,
                 _wait_for(url, _contains(word), process, timeout, log)
                 times.append(time.perf_counter() - saved)
                 print(f"    change {change + 1}: {times[-1]:.2f} s", flush=True)
-                if change in (0, CHANGES - 1):
+                if change in (0, changes - 1):
                     memory.append(tree_rss_mib(process.pid))
         finally:
             stop_server(process)
@@ -411,7 +412,7 @@ def partner_files(partners: Path) -> list[Path]:
 
 
 def run(count: int, seed: int, work: Path, figures: dict[str, Any], save: Callable[[], None],
-        *, serve: bool, hugo: str | None, browser: bool) -> None:
+        *, serve: bool, hugo: str | None, browser: bool, changes: int = CHANGES) -> None:
     """Make one project and measure everything at one count into ``figures``; ``save`` is
     called after each step, so that a run stopped half-way keeps what it measured."""
     project = work / f"project-{count}"
@@ -463,8 +464,9 @@ def run(count: int, seed: int, work: Path, figures: dict[str, Any], save: Callab
     if serve:
         timeout = max(300.0, 5 * float(figures["cold"]["wall_s"]))
         figures["serve"] = measure_serve(project, partner, epoch=EPOCH + DAY, count=count,
-                                         timeout=timeout, log=work / f"serve-{count}.log")
-        print(f"  serve: {CHANGES} changes measured", flush=True)
+                                         timeout=timeout, log=work / f"serve-{count}.log",
+                                         changes=changes)
+        print(f"  serve: {changes} changes measured", flush=True)
         save()
     else:
         print("  mkdocs serve: skipped (--no-serve)")
@@ -679,6 +681,8 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--keep", metavar="DIR", help="make the projects here and keep them")
     parser.add_argument("--no-serve", action="store_true", help="skip mkdocs serve")
+    parser.add_argument("--serve-changes", type=int, default=CHANGES, metavar="N",
+                        help=f"changes saved under mkdocs serve (default {CHANGES})")
     parser.add_argument("--no-hugo", action="store_true", help="skip Hugo")
     parser.add_argument("--no-browser", action="store_true",
                         help="skip the bytes on the wire (headless Chromium)")
@@ -713,7 +717,8 @@ def main() -> None:
             figures: dict[str, Any] = {"count": count}
             results["counts"].append(figures)
             run(count, args.seed, work, figures, lambda: _write_json(args.json, results),
-                serve=not args.no_serve, hugo=hugo, browser=not args.no_browser)
+                serve=not args.no_serve, hugo=hugo, browser=not args.no_browser,
+                changes=args.serve_changes)
             print_table(figures)
     finally:
         if not args.keep:
