@@ -4,10 +4,14 @@
  * its count, and plain links to the full directory. This script adds search, filtering and
  * sorting from the locator's prebuilt index (see generator/site/locator_index.py):
  *
- * - one small index file, fetched once: a bitset per facet value, award ages for sorting, and
- *   the names of the other files;
+ * - one small index file, fetched once: each facet's values and how many partners have each,
+ *   and the names of the other files;
+ * - per facet value, the set of its partners (for search words that match its label) and the
+ *   rows of its partners: every facet's values for them, enough to list and count a view that
+ *   ticks the value, fetched only for the values a view ticks;
  * - term shards, fetched for the first letters a visitor types;
- * - card chunks, fetched only for the partners on screen.
+ * - card chunks, fetched only for the partners on screen;
+ * - award ages, fetched only for the "most recently awarded" order.
  *
  * Filtering and counting are bitwise operations over those sets, a few milliseconds for tens
  * of thousands of partners. Every state lives in the URL query, so a link reproduces a view
@@ -40,13 +44,6 @@
     const set = new Uint32Array(wordsFor(count)).fill(0xffffffff);
     const rest = count & 31;
     if (rest) set[set.length - 1] = (2 ** rest - 1) >>> 0;
-    return set;
-  }
-
-  function decodeSet(text, count) {
-    const raw = atob(text);
-    const set = emptySet(count);
-    for (let i = 0; i < raw.length; i += 1) set[i >>> 2] |= raw.charCodeAt(i) << ((i & 3) << 3);
     return set;
   }
 
@@ -130,31 +127,137 @@
 
   async function openIndex(url) {
     const data = await (await fetchOk(url)).json();
-    const count = data.count;
-    const sets = {};
-    const values = {};
+    const facets = new Map();
     for (const facet of data.facets) {
-      values[facet.name] = facet.values;
-      sets[facet.name] = new Map(facet.values.map((v, i) => [v, decodeSet(facet.bits[i], count)]));
+      facets.set(facet.name, {
+        name: facet.name,
+        values: facet.values,
+        totals: facet.totals,
+        sets: facet.sets,
+        rows: facet.rows,
+        code: new Map(facet.values.map((v, i) => [v, i])),
+      });
     }
-    const award = data.award;
-    const recent = Array.from({ length: count }, (_, i) => i).sort((a, b) => {
-      const x = award[a] || Infinity;
-      const y = award[b] || Infinity;
-      return x === y ? a - b : x - y;
-    });
     return {
-      url, count, sets, values, recent,
+      url, facets,
+      count: data.count,
+      order: data.facets.map((f) => f.name),
+      everyone: data.rows,
+      awardFile: data.award,
       cards: data.cards,
       shardKeys: Object.keys(data.terms),
       shardFiles: data.terms,
       stop: new Set(data.stop),
       shards: new Map(),
       chunks: new Map(),
+      files: new Map(),
+      recent: null,
     };
   }
 
   function loadIndex(url) { return cached(indexes, url, () => openIndex(url)); }
+
+  function loadBytes(index, file) {
+    return cached(index.files, file, async () => {
+      const buffer = await (await fetchOk(new URL(file, index.url).href)).arrayBuffer();
+      return new Uint8Array(buffer);
+    });
+  }
+
+  // A set file (id_set in locator_index.py): a bitset, or LEB128 gaps between numbers.
+  function readIdSet(bytes, count) {
+    const set = emptySet(count);
+    if (bytes[0] === 0) {
+      for (let i = 1; i < bytes.length; i += 1) set[(i - 1) >>> 2] |= bytes[i] << (((i - 1) & 3) << 3);
+      return set;
+    }
+    let number = -1;
+    let gap = 0;
+    let shift = 0;
+    for (let i = 1; i < bytes.length; i += 1) {
+      gap |= (bytes[i] & 0x7f) << shift;
+      if (bytes[i] & 0x80) {
+        shift += 7;
+      } else {
+        number += gap;
+        add(set, number);
+        gap = 0;
+        shift = 0;
+      }
+    }
+    return set;
+  }
+
+  // The partners with one facet value, as a set over all partners.
+  function loadSet(index, facet, code) {
+    const file = index.facets.get(facet).sets[code];
+    return cached(index.files, `set:${file}`, async () => readIdSet(await loadBytes(index, file), index.count));
+  }
+
+  // A rows file (rows_file in locator_index.py) of `size` partners: for each facet and value,
+  // the set of the rows that have the value, over row numbers.
+  function readRows(index, bytes, size) {
+    const local = new Map();
+    let at = 0;
+    for (const name of index.order) {
+      const values = index.facets.get(name).values.length;
+      const sets = Array.from({ length: values }, () => emptySet(size));
+      const width = values <= 16 ? (values + 7) >>> 3 : 0;
+      const wide = values > 256;
+      for (let row = 0; row < size; row += 1) {
+        if (width) {
+          let mask = bytes[at];
+          if (width === 2) mask |= bytes[at + 1] << 8;
+          at += width;
+          while (mask) {
+            const low = mask & -mask;
+            add(sets[31 - Math.clz32(low)], row);
+            mask ^= low;
+          }
+        } else {
+          const many = bytes[at];
+          at += 1;
+          for (let k = 0; k < many; k += 1) {
+            const code = wide ? bytes[at] | (bytes[at + 1] << 8) : bytes[at];
+            at += wide ? 2 : 1;
+            add(sets[code], row);
+          }
+        }
+      }
+      local.set(name, sets);
+    }
+    return local;
+  }
+
+  // The rows of the partners with one facet value (or of all partners, without a facet):
+  // their numbers in order, and every facet's values over row numbers.
+  function loadRows(index, facet, code) {
+    const file = facet === null ? index.everyone : index.facets.get(facet).rows[code];
+    return cached(index.files, `rows:${file}`, async () => {
+      const size = facet === null ? index.count : index.facets.get(facet).totals[code];
+      const [bytes, ids] = await Promise.all([
+        loadBytes(index, file),
+        facet === null ? null : loadSet(index, facet, code).then(members),
+      ]);
+      return { ids, size, local: readRows(index, bytes, size) };
+    });
+  }
+
+  // Partners in "most recently awarded" order, from the award file, fetched for that order only.
+  function loadRecent(index) {
+    if (!index.recent) {
+      index.recent = (async () => {
+        const award = await (await fetchOk(new URL(index.awardFile, index.url).href)).json();
+        return Array.from({ length: index.count }, (_, i) => i).sort((a, b) => {
+          const x = award[a] || Infinity;
+          const y = award[b] || Infinity;
+          return x === y ? a - b : x - y;
+        });
+      })();
+      index.recent.catch(() => { index.recent = null; });
+    }
+    return index.recent;
+  }
 
   function shardKeysFor(index, term) {
     return index.shardKeys.filter((key) => key.startsWith(term) || term.startsWith(key));
@@ -209,7 +312,14 @@
       nameExact: emptySet(count), namePrefix: emptySet(count), label: emptySet(count),
       otherExact: emptySet(count), otherPrefix: emptySet(count),
     };
-    const shards = await Promise.all(shardKeysFor(index, term).map((k) => loadShard(index, k)));
+    const matched = labels.filter((label) => index.facets.has(label.facet)
+      && index.facets.get(label.facet).code.has(label.value)
+      && label.words.some((w) => w.startsWith(term)));
+    const [shards, sets] = await Promise.all([
+      Promise.all(shardKeysFor(index, term).map((k) => loadShard(index, k))),
+      Promise.all(matched.map((label) => loadSet(
+        index, label.facet, index.facets.get(label.facet).code.get(label.value)))),
+    ]);
     for (const shard of shards) {
       shard.words.forEach((word, i) => {
         if (!word.startsWith(term)) return;
@@ -219,54 +329,146 @@
         readGaps(other, exact ? found.otherExact : found.otherPrefix);
       });
     }
-    for (const label of labels) {
-      if (label.words.some((w) => w.startsWith(term))) {
-        unite(found.label, index.sets[label.facet].get(label.value));
-      }
-    }
+    for (const set of sets) unite(found.label, set);
     const any = emptySet(count);
     for (const set of Object.values(found)) unite(any, set);
     return { found, any };
+  }
+
+  // Which rows files settle a view. A source is a list of parts, each the rows of one facet
+  // value ([facet, code]) or of all partners ([null, 0]):
+  // - "cover": the rows of the ticked values of a ticked facet, which hold every partner the
+  //   view can show, and every facet's counts but that facet's own;
+  // - "own": the rows of each value of a facet, each giving that value's count;
+  // - "all": the rows of all partners.
+  // The view's partners come from the smallest cover; a facet whose counts the page already
+  // has (nothing else ticked, no search) needs no rows at all.
+  function plan(index, chosen, hasText) {
+    const totals = (facet) => index.facets.get(facet).totals;
+    const cost = (facet) => chosen[facet].reduce((t, c) => t + totals(facet)[c], 0);
+    const ownCost = (facet) => totals(facet).reduce((t, n) => t + n, 0);
+    const selected = Object.keys(chosen).sort((a, b) => cost(a) - cost(b)
+      || index.order.indexOf(a) - index.order.indexOf(b));
+    const cover = (facet) => ({ kind: "cover", facet, parts: chosen[facet].map((c) => [facet, c]) });
+    const own = (facet) => ({ kind: "own", facet, parts: totals(facet).map((_, c) => [facet, c]) });
+    const everyone = { kind: "all", parts: [[null, 0]] };
+    const counts = new Map();
+    if (!selected.length) {
+      if (hasText) {
+        const sum = index.order.reduce((t, f) => t + ownCost(f), 0);
+        for (const f of index.order) counts.set(f, sum < index.count ? own(f) : everyone);
+      }
+      return { shown: null, counts };
+    }
+    const first = cover(selected[0]);
+    for (const f of index.order) {
+      if (f !== selected[0]) {
+        counts.set(f, first);
+      } else if (selected.length > 1 || hasText) {
+        const options = [[ownCost(f), own(f)], [index.count, everyone]];
+        if (selected.length > 1) options.unshift([cost(selected[1]), cover(selected[1])]);
+        options.sort((a, b) => a[0] - b[0]);
+        counts.set(f, options[0][1]);
+      }
+    }
+    return { shown: first, counts };
+  }
+
+  // The rows of one part that the view keeps, leaving out `skip`'s own selection.
+  function keptRows(rows, chosen, text, skip) {
+    const kept = fullSet(rows.size);
+    if (text) {
+      if (rows.ids) {
+        rows.ids.forEach((number, row) => {
+          if (!has(text, number)) kept[row >>> 5] &= ~(1 << (row & 31));
+        });
+      } else {
+        intersect(kept, text);
+      }
+    }
+    for (const [facet, codes] of Object.entries(chosen)) {
+      if (facet === skip) continue;
+      const any = emptySet(rows.size);
+      for (const code of codes) unite(any, rows.local.get(facet)[code]);
+      intersect(kept, any);
+    }
+    return kept;
+  }
+
+  // A cover's parts overlap where a partner has several ticked values: each row counts in
+  // the first part that holds it.
+  function firstHolder(source, rows, j) {
+    const kept = fullSet(rows.size);
+    for (let i = 0; i < j; i += 1) {
+      const earlier = rows.local.get(source.facet)[source.parts[i][1]];
+      for (let w = 0; w < kept.length; w += 1) kept[w] &= ~earlier[w];
+    }
+    return kept;
+  }
+
+  function countFrom(index, source, loaded, chosen, text, facet) {
+    const values = index.facets.get(facet).values;
+    const out = new Array(values.length).fill(0);
+    source.parts.forEach(([name, code], j) => {
+      const rows = loaded.get(`${name}:${code}`);
+      const kept = keptRows(rows, chosen, text, facet);
+      if (source.kind === "own") {
+        out[code] = countBoth(kept, kept);
+        return;
+      }
+      if (source.kind === "cover") intersect(kept, firstHolder(source, rows, j));
+      const sets = rows.local.get(facet);
+      for (let c = 0; c < values.length; c += 1) out[c] += countBoth(kept, sets[c]);
+    });
+    return out;
   }
 
   async function findPartners(index, labels, state) {
     const count = index.count;
     const terms = queryTerms(index, state.q);
     const matches = await Promise.all(terms.map((t) => matchTerm(index, labels, t)));
-    const text = fullSet(count);
-    for (const match of matches) intersect(text, match.any);
-    // One set per ticked facet: its values united (OR); facets intersect (AND).
+    let text = null;
+    if (matches.length) {
+      text = fullSet(count);
+      for (const match of matches) intersect(text, match.any);
+    }
+    // The ticked values of each facet, by number: OR within a facet, AND across.
     const chosen = {};
     for (const facet of FACETS) {
       const ticked = state.selected[facet];
-      if (!ticked || !index.sets[facet]) continue;
-      const set = emptySet(count);
-      for (const value of ticked) {
-        const values = index.sets[facet].get(value);
-        if (values) unite(set, values);
-      }
-      chosen[facet] = set;
+      if (!ticked || !index.facets.has(facet)) continue;
+      const code = index.facets.get(facet).code;
+      chosen[facet] = [...new Set(ticked.filter((v) => code.has(v)).map((v) => code.get(v)))];
     }
-    const shown = text.slice();
-    for (const set of Object.values(chosen)) intersect(shown, set);
-    // A facet's counts: the view under every selection but its own.
+    const wanted = plan(index, chosen, text !== null);
+    const parts = new Map();
+    for (const source of [wanted.shown, ...wanted.counts.values()]) {
+      for (const [facet, code] of source ? source.parts : []) parts.set(`${facet}:${code}`, [facet, code]);
+    }
+    const loaded = new Map(await Promise.all([...parts].map(
+      async ([key, [facet, code]]) => [key, await loadRows(index, facet, code)])));
+    let shown = text || fullSet(count);
+    if (wanted.shown) {
+      shown = emptySet(count);
+      wanted.shown.parts.forEach(([facet, code]) => {
+        const rows = loaded.get(`${facet}:${code}`);
+        const kept = keptRows(rows, chosen, text, null);
+        for (const row of members(kept)) add(shown, rows.ids[row]);
+      });
+    }
     const counts = {};
-    for (const facet of FACETS) {
-      if (!index.sets[facet]) continue;
-      let base = shown;
-      if (chosen[facet]) {
-        base = text.slice();
-        for (const [other, set] of Object.entries(chosen)) if (other !== facet) intersect(base, set);
-      }
-      counts[facet] = {};
-      for (const [value, set] of index.sets[facet]) counts[facet][value] = countBoth(base, set);
+    for (const facet of index.order) {
+      const { values, totals } = index.facets.get(facet);
+      const source = wanted.counts.get(facet);
+      const numbers = source ? countFrom(index, source, loaded, chosen, text, facet) : totals;
+      counts[facet] = Object.fromEntries(values.map((v, c) => [v, numbers[c]]));
     }
-    return { results: order(index, shown, matches, state), counts };
+    return { results: await order(index, shown, matches, state), counts };
   }
 
-  function order(index, shown, matches, state) {
+  async function order(index, shown, matches, state) {
     const sort = state.sort || (matches.length ? "" : "name");
-    if (sort === "recent") return index.recent.filter((n) => has(shown, n));
+    if (sort === "recent") return (await loadRecent(index)).filter((n) => has(shown, n));
     const numbers = members(shown);
     if (sort === "name") return numbers;
     const score = new Float64Array(index.count);
@@ -507,13 +709,13 @@
       showFilters(state);
     }
 
-    function valuesOf(index, facet, number) {
-      return index.values[facet].filter((v) => has(index.sets[facet].get(v), number));
+    function valueOf(index, facet, code) {
+      return index.facets.has(facet) ? index.facets.get(facet).values[code] : undefined;
     }
 
     // Same markup as the server's _card.html, with the query's words marked.
-    function card(index, { number, record }) {
-      const [name, slug, logo, city, country, others, services, summary] = record;
+    function card(index, { record }) {
+      const [name, slug, logo, city, country, others, services, summary, held, tierCode] = record;
       const item = element("li", "pl-card");
       if (logo) {
         const img = element("img", "pl-card__logo");
@@ -536,7 +738,7 @@
       link.href = profilePattern.replace("SLUG", encodeURIComponent(slug));
       heading.append(link);
       body.append(heading);
-      const badges = valuesOf(index, "badge", number);
+      const badges = held.map((c) => valueOf(index, "badge", c));
       if (badges.length) {
         const line = element("p", "pl-card__badges");
         for (const id of badges) {
@@ -546,14 +748,14 @@
         }
         body.append(line);
       }
-      const tier = valuesOf(index, "tier", number)[0];
-      const code = index.values.country[country];
+      const tier = tierCode >= 0 ? valueOf(index, "tier", tierCode) : undefined;
+      const code = valueOf(index, "country", country);
       let place = `${city}, ${labels.country[code] || code}`;
       if (others) place += ` and ${plural(others, "more office", "more offices")}`;
       body.append(appendMarked(element("p", "pl-card__meta"),
         `${tier ? tierText(labels.tier[tier]) : extra.noTier} \u00b7 ${place}`, terms));
       if (summary) body.append(appendMarked(element("p", "pl-card__summary"), summary, terms));
-      const names = services.map((i) => labels.service[index.values.service[i]]);
+      const names = services.map((i) => labels.service[valueOf(index, "service", i)]);
       body.append(appendMarked(element("p", "pl-card__services"), names.join(", "), terms));
       item.append(body);
       return item;
