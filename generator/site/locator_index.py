@@ -24,7 +24,8 @@ filtered view grow with the partners it touches rather than with the whole catal
 - ``terms-<hash>.txt``: an inverted index of the words of names, summaries and cities, split
   by the words' first letters; fetched only for the letters a visitor types. One line a word:
   ``word<TAB>partners by name<TAB>partners by other text``, each a comma-separated list of
-  base-36 gaps between partner numbers.
+  base-36 gaps between partner numbers. Each shard has a set and a rows file of the partners
+  its words find, so the counts of a search come from the rows of the shards it reads.
 
 Facet labels (countries, services, ...) are matched by the script against the labels already
 on the page, so they need no index of their own. File names carry a hash of their bytes, so
@@ -291,8 +292,18 @@ def build_locator_index(catalog: Catalog, facets: Sequence[Facet],
     lines = [(t, f"{t}\t{gaps(postings[t][0])}\t{gaps(postings[t][1])}")
              for t in sorted(postings)]
     terms = {}
+    term_rows = {}
     for key, shard in sorted(_shards(lines).items()):
         terms[key] = store("terms", ("\n".join(shard) + "\n").encode(), ".txt")
+        # Every partner a word of the shard finds, with its facet values: the counts of a
+        # search come from the rows of the shards its words read.
+        found: set[int] = set()
+        for line in shard:
+            in_name, in_other = postings[line[:line.index("\t")]]
+            found.update(in_name, in_other)
+        holders = sorted(found)
+        term_rows[key] = [store("set", id_set(holders, count), ".bin"),
+                          store("rows", rows_file(columns, holders), ".bin"), len(holders)]
 
     award = store("award", _json([
         (catalog.as_of - e.last_awarded).days + 1 if e.last_awarded is not None else 0
@@ -306,6 +317,7 @@ def build_locator_index(catalog: Catalog, facets: Sequence[Facet],
         "award": award,
         "cards": {"size": CARDS_PER_CHUNK, "files": chunks},
         "terms": terms,
+        "termRows": term_rows,
         "stop": sorted(STOP_WORDS),
     })
     index_path = DATA_DIR + _named("index", index, ".json")

@@ -163,11 +163,24 @@ def test_award_ages_are_fetched_for_the_recent_order_only(
                      if e.tier is not None and e.tier.id == "open"][: len(names)]
 
 
-def test_a_search_counts_from_the_rows_of_all_partners(
+def test_a_search_counts_from_the_rows_of_the_term_shards_it_reads(
         page: Any, browser_site: Served, catalog: Catalog, index: dict[str, Any]) -> None:
-    """A search without filters may match anyone: its counts need every partner's values,
-    one file, and no single value's rows."""
+    """A search's counts need the facet values of the partners its words can find: the rows
+    of the shards it reads. With a tier ticked, the tier's rows (fewer partners) hold the view
+    and every other count; the tier's own counts come from the shards' rows, which hold fewer
+    partners than all the tier's values or all partners."""
     seen = data_requests(page)
-    page.goto(browser_site.url + "partners/?q=cloud")
-    expect_status(page, len(text_matches(catalog, "cloud")))
-    assert {n for n in seen if n.startswith("rows-")} == {index["rows"]}
+    page.goto(browser_site.url + "partners/?q=cloud&tier=open")
+    facets = facet_registry(catalog.program)
+    matched = text_matches(catalog, "cloud")
+    expect_status(page, len(filter_entries(facets, matched, {"tier": ["open"]})))
+    assert_counts(page, {r.name: {v.value: v.count for v in r.values if v.count}
+                         for r in compute_facets(facets, matched, {"tier": ["open"]})})
+    keys = [k for k in index["terms"] if k.startswith("cloud") or "cloud".startswith(k)]
+    assert keys
+    shard_files = {f for k in keys for f in index["termRows"][k][:2]}
+    tier = {f["name"]: f for f in index["facets"]}["tier"]
+    found = sum(index["termRows"][k][2] for k in keys)
+    assert tier["totals"][tier["values"].index("open")] < found < sum(tier["totals"])
+    assert facet_requests(seen) == shard_files | (facet_files(index, "sets", {"tier": ["open"]})
+                                                  | facet_files(index, "rows", {"tier": ["open"]}))

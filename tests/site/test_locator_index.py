@@ -212,6 +212,19 @@ def test_names_summaries_and_cities_are_searchable(catalog: Catalog,
         for word in tokens(entry.partner.headquarters.city):
             assert number in words[word][0] + words[word][1], (entry.slug, word)
     assert "and" not in words or not words["and"][1]
+    # Each shard's set and rows: the partners its words find, with their facet values.
+    sizes = [len(f["values"]) for f in data["facets"]]
+    everyone = read_rows(index.files[DATA_DIR + data["rows"]], sizes, len(catalog.entries))
+    rows = data["termRows"]
+    assert isinstance(rows, dict) and set(rows) == set(terms)
+    for key, name in terms.items():
+        found = sorted({n for line in index.files[DATA_DIR + name].decode().splitlines()
+                        for n in read_gaps(line.split("\t")[1]) + read_gaps(line.split("\t")[2])})
+        set_file, rows_file_name, size = rows[key]
+        assert read_set(index.files[DATA_DIR + set_file], len(catalog.entries)) == found
+        assert size == len(found)
+        table = read_rows(index.files[DATA_DIR + rows_file_name], sizes, size)
+        assert table == [[everyone[f][n] for n in found] for f in range(len(sizes))], key
 
 
 def test_files_are_named_by_their_bytes_and_built_the_same_twice(

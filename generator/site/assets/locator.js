@@ -147,6 +147,7 @@
       cards: data.cards,
       shardKeys: Object.keys(data.terms),
       shardFiles: data.terms,
+      shardRows: data.termRows,
       stop: new Set(data.stop),
       shards: new Map(),
       chunks: new Map(),
@@ -188,10 +189,26 @@
     return set;
   }
 
-  // The partners with one facet value, as a set over all partners.
-  function loadSet(index, facet, code) {
-    const file = index.facets.get(facet).sets[code];
+  // The partners of a set file, as a set over all partners.
+  function loadSet(index, file) {
     return cached(index.files, `set:${file}`, async () => readIdSet(await loadBytes(index, file), index.count));
+  }
+
+  // The parts of the data a view may need. Each is the rows of some partners: of the
+  // partners with one facet value, of the partners with a word of one term shard, or of all
+  // partners (whose set is implied).
+  function valuePart(index, facet, code) {
+    const data = index.facets.get(facet);
+    return { key: `v:${facet}:${code}`, set: data.sets[code], rows: data.rows[code], size: data.totals[code] };
+  }
+
+  function shardPart(index, key) {
+    const [set, rows, size] = index.shardRows[key];
+    return { key: `t:${key}`, set, rows, size };
+  }
+
+  function everyonePart(index) {
+    return { key: "all", set: null, rows: index.everyone, size: index.count };
   }
 
   // A rows file (rows_file in locator_index.py) of `size` partners: for each facet and value,
@@ -229,17 +246,14 @@
     return local;
   }
 
-  // The rows of the partners with one facet value (or of all partners, without a facet):
-  // their numbers in order, and every facet's values over row numbers.
-  function loadRows(index, facet, code) {
-    const file = facet === null ? index.everyone : index.facets.get(facet).rows[code];
-    return cached(index.files, `rows:${file}`, async () => {
-      const size = facet === null ? index.count : index.facets.get(facet).totals[code];
+  // A part's partners by row, and every facet's values over rows.
+  function loadRows(index, part) {
+    return cached(index.files, `rows:${part.rows}`, async () => {
       const [bytes, ids] = await Promise.all([
-        loadBytes(index, file),
-        facet === null ? null : loadSet(index, facet, code).then(members),
+        loadBytes(index, part.rows),
+        part.set === null ? null : loadSet(index, part.set).then(members),
       ]);
-      return { ids, size, local: readRows(index, bytes, size) };
+      return { ids, size: part.size, local: readRows(index, bytes, part.size) };
     });
   }
 
@@ -314,11 +328,12 @@
     };
     const matched = labels.filter((label) => index.facets.has(label.facet)
       && index.facets.get(label.facet).code.has(label.value)
-      && label.words.some((w) => w.startsWith(term)));
+      && label.words.some((w) => w.startsWith(term)))
+      .map((label) => valuePart(index, label.facet, index.facets.get(label.facet).code.get(label.value)));
+    const keys = shardKeysFor(index, term);
     const [shards, sets] = await Promise.all([
-      Promise.all(shardKeysFor(index, term).map((k) => loadShard(index, k))),
-      Promise.all(matched.map((label) => loadSet(
-        index, label.facet, index.facets.get(label.facet).code.get(label.value)))),
+      Promise.all(keys.map((k) => loadShard(index, k))),
+      Promise.all(matched.map((part) => loadSet(index, part.set))),
     ]);
     for (const shard of shards) {
       shard.words.forEach((word, i) => {
@@ -332,46 +347,50 @@
     for (const set of sets) unite(found.label, set);
     const any = emptySet(count);
     for (const set of Object.values(found)) unite(any, set);
-    return { found, any };
+    // Every partner the word can find is in the rows of these shards and values.
+    return { found, any, parts: [...keys.map((k) => shardPart(index, k)), ...matched] };
   }
 
-  // Which rows files settle a view. A source is a list of parts, each the rows of one facet
-  // value ([facet, code]) or of all partners ([null, 0]):
-  // - "cover": the rows of the ticked values of a ticked facet, which hold every partner the
-  //   view can show, and every facet's counts but that facet's own;
-  // - "own": the rows of each value of a facet, each giving that value's count;
-  // - "all": the rows of all partners.
-  // The view's partners come from the smallest cover; a facet whose counts the page already
-  // has (nothing else ticked, no search) needs no rows at all.
-  function plan(index, chosen, hasText) {
+  // Which rows settle a view. A cover is a list of parts that together hold every partner
+  // the view can show:
+  // - the ticked values of a ticked facet: they settle every count but that facet's own,
+  //   which ignores its own selection;
+  // - for a search word, the term shards it reads and the facet values whose labels it
+  //   starts: they settle every count;
+  // - for one facet's counts only, each of its values (a value's rows count that value);
+  // - all partners.
+  // The view's partners come from the smallest cover of them; a facet whose counts the page
+  // already has (nothing else ticked, no search) needs no rows at all.
+  function plan(index, chosen, texts) {
     const totals = (facet) => index.facets.get(facet).totals;
-    const cost = (facet) => chosen[facet].reduce((t, c) => t + totals(facet)[c], 0);
-    const ownCost = (facet) => totals(facet).reduce((t, n) => t + n, 0);
-    const selected = Object.keys(chosen).sort((a, b) => cost(a) - cost(b)
-      || index.order.indexOf(a) - index.order.indexOf(b));
-    const cover = (facet) => ({ kind: "cover", facet, parts: chosen[facet].map((c) => [facet, c]) });
-    const own = (facet) => ({ kind: "own", facet, parts: totals(facet).map((_, c) => [facet, c]) });
-    const everyone = { kind: "all", parts: [[null, 0]] };
+    const cost = (cover) => cover.parts.reduce((t, p) => t + p.size, 0);
+    const covers = [
+      ...Object.entries(chosen).map(([facet, codes]) => ({
+        of: facet, parts: codes.map((c) => valuePart(index, facet, c)) })),
+      ...texts.map((parts) => ({ of: null, parts })),
+    ].map((cover) => ({ ...cover, cost: cost(cover) }));
+    const everyone = { of: null, own: false, parts: [everyonePart(index)], cost: index.count };
+    const ticked = Object.keys(chosen).length > 0;
+    const shown = ticked ? covers.reduce((a, b) => (b.cost < a.cost ? b : a)) : null;
+    // A cover already fetched costs nothing more.
+    const fetched = new Set(shown ? [shown] : []);
+    const best = (options) => options.reduce((a, b) => {
+      const x = fetched.has(a) ? 0 : a.cost;
+      const y = fetched.has(b) ? 0 : b.cost;
+      return y < x ? b : a;
+    });
     const counts = new Map();
-    if (!selected.length) {
-      if (hasText) {
-        const sum = index.order.reduce((t, f) => t + ownCost(f), 0);
-        for (const f of index.order) counts.set(f, sum < index.count ? own(f) : everyone);
-      }
-      return { shown: null, counts };
+    for (const facet of index.order) {
+      const others = covers.filter((c) => c.of !== facet);
+      if (!others.length) continue;
+      const own = { of: facet, own: true,
+        parts: totals(facet).map((_, c) => valuePart(index, facet, c)) };
+      own.cost = cost(own);
+      const cover = best([...others, own, everyone]);
+      fetched.add(cover);
+      counts.set(facet, cover);
     }
-    const first = cover(selected[0]);
-    for (const f of index.order) {
-      if (f !== selected[0]) {
-        counts.set(f, first);
-      } else if (selected.length > 1 || hasText) {
-        const options = [[ownCost(f), own(f)], [index.count, everyone]];
-        if (selected.length > 1) options.unshift([cost(selected[1]), cover(selected[1])]);
-        options.sort((a, b) => a[0] - b[0]);
-        counts.set(f, options[0][1]);
-      }
-    }
-    return { shown: first, counts };
+    return { shown, counts };
   }
 
   // The rows of one part that the view keeps, leaving out `skip`'s own selection.
@@ -395,28 +414,34 @@
     return kept;
   }
 
-  // A cover's parts overlap where a partner has several ticked values: each row counts in
-  // the first part that holds it.
-  function firstHolder(source, rows, j) {
-    const kept = fullSet(rows.size);
-    for (let i = 0; i < j; i += 1) {
-      const earlier = rows.local.get(source.facet)[source.parts[i][1]];
-      for (let w = 0; w < kept.length; w += 1) kept[w] &= ~earlier[w];
-    }
-    return kept;
+  // The parts of a cover overlap where a partner is in several: each row counts in the
+  // first part that holds its partner.
+  function firstHolders(index, cover, loaded) {
+    const seen = emptySet(index.count);
+    return cover.parts.map((part) => {
+      const rows = loaded.get(part.key);
+      const kept = fullSet(rows.size);
+      if (!rows.ids) return kept;
+      rows.ids.forEach((number, row) => {
+        if (has(seen, number)) kept[row >>> 5] &= ~(1 << (row & 31));
+        else add(seen, number);
+      });
+      return kept;
+    });
   }
 
-  function countFrom(index, source, loaded, chosen, text, facet) {
+  function countFrom(index, cover, loaded, chosen, text, facet) {
     const values = index.facets.get(facet).values;
     const out = new Array(values.length).fill(0);
-    source.parts.forEach(([name, code], j) => {
-      const rows = loaded.get(`${name}:${code}`);
+    const holders = cover.own ? null : firstHolders(index, cover, loaded);
+    cover.parts.forEach((part, j) => {
+      const rows = loaded.get(part.key);
       const kept = keptRows(rows, chosen, text, facet);
-      if (source.kind === "own") {
-        out[code] = countBoth(kept, kept);
+      if (cover.own) {
+        out[j] = countBoth(kept, kept);
         return;
       }
-      if (source.kind === "cover") intersect(kept, firstHolder(source, rows, j));
+      intersect(kept, holders[j]);
       const sets = rows.local.get(facet);
       for (let c = 0; c < values.length; c += 1) out[c] += countBoth(kept, sets[c]);
     });
@@ -440,27 +465,31 @@
       const code = index.facets.get(facet).code;
       chosen[facet] = [...new Set(ticked.filter((v) => code.has(v)).map((v) => code.get(v)))];
     }
-    const wanted = plan(index, chosen, text !== null);
+    const wanted = plan(index, chosen, matches.map((m) => m.parts));
+    // Without a ticked facet the view is the search's matches; covers are only for counts.
+    const ticked = wanted.shown !== null;
     const parts = new Map();
-    for (const source of [wanted.shown, ...wanted.counts.values()]) {
-      for (const [facet, code] of source ? source.parts : []) parts.set(`${facet}:${code}`, [facet, code]);
+    for (const cover of [...(ticked ? [wanted.shown] : []), ...wanted.counts.values()]) {
+      for (const part of cover.parts) parts.set(part.key, part);
     }
-    const loaded = new Map(await Promise.all([...parts].map(
-      async ([key, [facet, code]]) => [key, await loadRows(index, facet, code)])));
+    const loaded = new Map(await Promise.all([...parts.values()].map(
+      async (part) => [part.key, await loadRows(index, part)])));
     let shown = text || fullSet(count);
-    if (wanted.shown) {
+    if (ticked) {
+      // With a facet ticked, the view's partners are the kept rows of the smallest cover.
       shown = emptySet(count);
-      wanted.shown.parts.forEach(([facet, code]) => {
-        const rows = loaded.get(`${facet}:${code}`);
-        const kept = keptRows(rows, chosen, text, null);
+      const holders = firstHolders(index, wanted.shown, loaded);
+      wanted.shown.parts.forEach((part, j) => {
+        const rows = loaded.get(part.key);
+        const kept = intersect(keptRows(rows, chosen, text, null), holders[j]);
         for (const row of members(kept)) add(shown, rows.ids[row]);
       });
     }
     const counts = {};
     for (const facet of index.order) {
       const { values, totals } = index.facets.get(facet);
-      const source = wanted.counts.get(facet);
-      const numbers = source ? countFrom(index, source, loaded, chosen, text, facet) : totals;
+      const cover = wanted.counts.get(facet);
+      const numbers = cover ? countFrom(index, cover, loaded, chosen, text, facet) : totals;
       counts[facet] = Object.fromEntries(values.map((v, c) => [v, numbers[c]]));
     }
     return { results: await order(index, shown, matches, state), counts };
