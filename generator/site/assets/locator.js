@@ -393,56 +393,82 @@
     return { shown, counts };
   }
 
-  // The rows of one part that the view keeps, leaving out `skip`'s own selection.
-  function keptRows(rows, chosen, text, skip) {
-    const kept = fullSet(rows.size);
-    if (text) {
-      if (rows.ids) {
-        rows.ids.forEach((number, row) => {
-          if (!has(text, number)) kept[row >>> 5] &= ~(1 << (row & 31));
-        });
-      } else {
-        intersect(kept, text);
+  // What one view keeps of the rows it loaded, worked out once a part: the rows the search
+  // finds, and the rows each ticked facet allows.
+  function viewOf(index, loaded, chosen, text) {
+    const found = new Map();
+    const allowed = new Map();
+    const holders = new Map();
+
+    function foundRows(part) {
+      if (!found.has(part.key)) {
+        const rows = loaded.get(part.key);
+        const kept = fullSet(rows.size);
+        if (text && rows.ids) {
+          rows.ids.forEach((number, row) => {
+            if (!has(text, number)) kept[row >>> 5] &= ~(1 << (row & 31));
+          });
+        } else if (text) {
+          intersect(kept, text);
+        }
+        found.set(part.key, kept);
       }
+      return found.get(part.key);
     }
-    for (const [facet, codes] of Object.entries(chosen)) {
-      if (facet === skip) continue;
-      const any = emptySet(rows.size);
-      for (const code of codes) unite(any, rows.local.get(facet)[code]);
-      intersect(kept, any);
+
+    function allowedRows(part, facet) {
+      const key = `${part.key} ${facet}`;
+      if (!allowed.has(key)) {
+        const rows = loaded.get(part.key);
+        const any = emptySet(rows.size);
+        for (const code of chosen[facet]) unite(any, rows.local.get(facet)[code]);
+        allowed.set(key, any);
+      }
+      return allowed.get(key);
     }
-    return kept;
+
+    // The parts of a cover overlap where a partner is in several: each row counts in the
+    // first part that holds its partner.
+    function firstHolders(cover) {
+      if (!holders.has(cover)) {
+        const seen = emptySet(index.count);
+        holders.set(cover, cover.parts.map((part) => {
+          const rows = loaded.get(part.key);
+          const kept = fullSet(rows.size);
+          if (!rows.ids || cover.own) return kept;
+          rows.ids.forEach((number, row) => {
+            if (has(seen, number)) kept[row >>> 5] &= ~(1 << (row & 31));
+            else add(seen, number);
+          });
+          return kept;
+        }));
+      }
+      return holders.get(cover);
+    }
+
+    // The rows of part `j` of a cover that the view keeps, but for `skip`'s own selection.
+    function kept(cover, j, skip) {
+      const part = cover.parts[j];
+      const rows = intersect(foundRows(part).slice(), firstHolders(cover)[j]);
+      for (const facet of Object.keys(chosen)) {
+        if (facet !== skip) intersect(rows, allowedRows(part, facet));
+      }
+      return rows;
+    }
+
+    return { kept };
   }
 
-  // The parts of a cover overlap where a partner is in several: each row counts in the
-  // first part that holds its partner.
-  function firstHolders(index, cover, loaded) {
-    const seen = emptySet(index.count);
-    return cover.parts.map((part) => {
-      const rows = loaded.get(part.key);
-      const kept = fullSet(rows.size);
-      if (!rows.ids) return kept;
-      rows.ids.forEach((number, row) => {
-        if (has(seen, number)) kept[row >>> 5] &= ~(1 << (row & 31));
-        else add(seen, number);
-      });
-      return kept;
-    });
-  }
-
-  function countFrom(index, cover, loaded, chosen, text, facet) {
+  function countFrom(index, view, cover, loaded, facet) {
     const values = index.facets.get(facet).values;
     const out = new Array(values.length).fill(0);
-    const holders = cover.own ? null : firstHolders(index, cover, loaded);
     cover.parts.forEach((part, j) => {
-      const rows = loaded.get(part.key);
-      const kept = keptRows(rows, chosen, text, facet);
+      const kept = view.kept(cover, j, facet);
       if (cover.own) {
         out[j] = countBoth(kept, kept);
         return;
       }
-      intersect(kept, holders[j]);
-      const sets = rows.local.get(facet);
+      const sets = loaded.get(part.key).local.get(facet);
       for (let c = 0; c < values.length; c += 1) out[c] += countBoth(kept, sets[c]);
     });
     return out;
@@ -474,22 +500,21 @@
     }
     const loaded = new Map(await Promise.all([...parts.values()].map(
       async (part) => [part.key, await loadRows(index, part)])));
+    const view = viewOf(index, loaded, chosen, text);
     let shown = text || fullSet(count);
     if (ticked) {
       // With a facet ticked, the view's partners are the kept rows of the smallest cover.
       shown = emptySet(count);
-      const holders = firstHolders(index, wanted.shown, loaded);
       wanted.shown.parts.forEach((part, j) => {
-        const rows = loaded.get(part.key);
-        const kept = intersect(keptRows(rows, chosen, text, null), holders[j]);
-        for (const row of members(kept)) add(shown, rows.ids[row]);
+        const { ids } = loaded.get(part.key);
+        for (const row of members(view.kept(wanted.shown, j, null))) add(shown, ids[row]);
       });
     }
     const counts = {};
     for (const facet of index.order) {
       const { values, totals } = index.facets.get(facet);
       const cover = wanted.counts.get(facet);
-      const numbers = cover ? countFrom(index, cover, loaded, chosen, text, facet) : totals;
+      const numbers = cover ? countFrom(index, view, cover, loaded, facet) : totals;
       counts[facet] = Object.fromEntries(values.map((v, c) => [v, numbers[c]]));
     }
     return { results: await order(index, shown, matches, state), counts };
