@@ -38,7 +38,7 @@ import hashlib
 import json
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -49,9 +49,13 @@ from generator.facets import Facet, FacetResult
 #: Where the data files are published, relative to the site root.
 DATA_DIR = "assets/partner-locator/data/"
 #: Partners per card chunk: a first screen of scattered results fetches at most one chunk a card.
-CARDS_PER_CHUNK = 100
+CARDS_PER_CHUNK = 25
 #: A term shard larger than this (uncompressed bytes) is split by the next letter.
 SHARD_LIMIT = 24_000
+#: A shard whose words find more partners than this share of all, and than
+#: ``SHARD_FOUND_MIN``, is split by the next letter too, so that a search's rows stay small.
+SHARD_FOUND_SHARE = 0.1
+SHARD_FOUND_MIN = 1000
 #: Shards are never keyed by more letters than this.
 SHARD_MAX_PREFIX = 3
 #: Words longer than this are not indexed (they are never typed).
@@ -175,11 +179,16 @@ def _term_postings(entries: Sequence[CatalogEntry]) -> dict[str, tuple[list[int]
     return postings
 
 
-def _shards(lines: Sequence[tuple[str, str]], prefix_length: int = 1) -> dict[str, list[str]]:
+def _shards(lines: Sequence[tuple[str, str]], prefix_length: int = 1,
+            found: Callable[[str], Iterable[int]] | None = None,
+            found_limit: int = 0) -> dict[str, list[str]]:
     """Group sorted ``(token, line)`` pairs by prefix; split a large group by the next letter.
 
-    A token belongs to the shard with the longest key that starts it, so a token as short as
-    a split group's key stays under that key.
+    A group is large when its lines pass ``SHARD_LIMIT`` bytes or, with ``found``, when its
+    words find more than ``found_limit`` partners (``found`` gives a token's partners): the
+    rows of those partners come with the shard when a search counts. A token belongs to the
+    shard with the longest key that starts it, so a token as short as a split group's key
+    stays under that key.
     """
     groups: dict[str, list[tuple[str, str]]] = {}
     for token, line in lines:
@@ -187,13 +196,20 @@ def _shards(lines: Sequence[tuple[str, str]], prefix_length: int = 1) -> dict[st
     out: dict[str, list[str]] = {}
     for key, members in groups.items():
         size = sum(len(line) + 1 for _, line in members)
-        if size <= SHARD_LIMIT or prefix_length >= SHARD_MAX_PREFIX:
+        small = size <= SHARD_LIMIT
+        if small and found is not None and len(members) > 1:
+            partners: set[int] = set()
+            for token, _ in members:
+                partners.update(found(token))
+            small = len(partners) <= found_limit
+        if small or prefix_length >= SHARD_MAX_PREFIX:
             out[key] = [line for _, line in members]
             continue
         exact = [line for token, line in members if token == key]
         if exact:
             out[key] = exact
-        out.update(_shards([m for m in members if m[0] != key], prefix_length + 1))
+        out.update(_shards([m for m in members if m[0] != key], prefix_length + 1,
+                           found, found_limit))
     return out
 
 
@@ -293,7 +309,9 @@ def build_locator_index(catalog: Catalog, facets: Sequence[Facet],
              for t in sorted(postings)]
     terms = {}
     term_rows = {}
-    for key, shard in sorted(_shards(lines).items()):
+    limit = max(SHARD_FOUND_MIN, int(count * SHARD_FOUND_SHARE))
+    shards = _shards(lines, found=lambda t: (*postings[t][0], *postings[t][1]), found_limit=limit)
+    for key, shard in sorted(shards.items()):
         terms[key] = store("terms", ("\n".join(shard) + "\n").encode(), ".txt")
         # Every partner a word of the shard finds, with its facet values: the counts of a
         # search come from the rows of the shards its words read.

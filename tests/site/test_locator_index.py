@@ -146,6 +146,17 @@ def test_every_word_lands_in_the_shard_with_the_longest_key_that_starts_it(
         assert holders == [max((k for k in keys if word.startswith(k)), key=len)], word
 
 
+def test_a_shard_whose_words_find_many_partners_is_split_by_the_next_letter() -> None:
+    found = {"cape": range(0, 40), "cloud": range(40, 50), "cobalt": range(50, 90), "d": [1]}
+    lines = [(w, f"{w}\t0\t") for w in sorted(found)]
+    assert sorted(locator_index._shards(lines)) == ["c", "d"]
+    split = locator_index._shards(lines, found=lambda t: found[t], found_limit=45)
+    assert sorted(split) == ["ca", "cl", "co", "d"]
+    # One word finds as many as it finds: it is never split further.
+    assert sorted(locator_index._shards(lines, found=lambda t: found[t], found_limit=5)) == [
+        "ca", "cl", "co", "d"]
+
+
 def test_facet_sets_and_rows_hold_what_the_facets_count(catalog: Catalog,
                                                         index: LocatorIndex) -> None:
     data = read_index(index)
