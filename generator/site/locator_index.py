@@ -24,8 +24,9 @@ filtered view grow with the partners it touches rather than with the whole catal
 - ``terms-<hash>.txt``: an inverted index of the words of names, summaries and cities, split
   by the words' first letters; fetched only for the letters a visitor types. One line a word:
   ``word<TAB>partners by name<TAB>partners by other text``, each a comma-separated list of
-  base-36 gaps between partner numbers. Each shard has a set and a rows file of the partners
-  its words find, so the counts of a search come from the rows of the shards it reads.
+  base-36 gaps between partner numbers. The words are grouped again by first letters, more
+  finely, for a set and a rows file of the partners each group's words find (``termRows``):
+  the counts of a search come from the rows of the groups of its words.
 
 Facet labels (countries, services, ...) are matched by the script against the labels already
 on the page, so they need no index of their own. File names carry a hash of their bytes, so
@@ -52,8 +53,9 @@ DATA_DIR = "assets/partner-locator/data/"
 CARDS_PER_CHUNK = 25
 #: A term shard larger than this (uncompressed bytes) is split by the next letter.
 SHARD_LIMIT = 24_000
-#: A shard whose words find more partners than this share of all, and than
-#: ``SHARD_FOUND_MIN``, is split by the next letter too, so that a search's rows stay small.
+#: The words of a term shard are grouped further for their rows: a group whose words find more
+#: partners than this share of all, and than ``SHARD_FOUND_MIN``, is split by the next letter,
+#: so that the rows a search reads stay small.
 SHARD_FOUND_SHARE = 0.1
 SHARD_FOUND_MIN = 1000
 #: Shards are never keyed by more letters than this.
@@ -308,15 +310,17 @@ def build_locator_index(catalog: Catalog, facets: Sequence[Facet],
     lines = [(t, f"{t}\t{gaps(postings[t][0])}\t{gaps(postings[t][1])}")
              for t in sorted(postings)]
     terms = {}
-    term_rows = {}
-    limit = max(SHARD_FOUND_MIN, int(count * SHARD_FOUND_SHARE))
-    shards = _shards(lines, found=lambda t: (*postings[t][0], *postings[t][1]), found_limit=limit)
-    for key, shard in sorted(shards.items()):
+    for key, shard in sorted(_shards(lines).items()):
         terms[key] = store("terms", ("\n".join(shard) + "\n").encode(), ".txt")
-        # Every partner a word of the shard finds, with its facet values: the counts of a
-        # search come from the rows of the shards its words read.
+    # The rows of the partners the words of a group find, the words grouped by first letters
+    # as the shards are, but split further while a group finds more than a tenth of the
+    # partners: the counts of a search come from the rows of the groups of its words.
+    limit = max(SHARD_FOUND_MIN, int(count * SHARD_FOUND_SHARE))
+    groups = _shards(lines, found=lambda t: (*postings[t][0], *postings[t][1]), found_limit=limit)
+    term_rows = {}
+    for key, group in sorted(groups.items()):
         found: set[int] = set()
-        for line in shard:
+        for line in group:
             in_name, in_other = postings[line[:line.index("\t")]]
             found.update(in_name, in_other)
         holders = sorted(found)

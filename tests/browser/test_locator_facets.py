@@ -13,7 +13,7 @@ import pytest
 from generator.catalog import Catalog
 from generator.facets import compute_facets, facet_registry, filter_entries
 from generator.load import load_folder
-from generator.site.locator_index import DATA_DIR
+from generator.site.locator_index import DATA_DIR, tokens
 from tests.browser.conftest import Served
 from tests.browser.test_locator import counts, expect_status, text_matches
 
@@ -163,24 +163,50 @@ def test_award_ages_are_fetched_for_the_recent_order_only(
                      if e.tier is not None and e.tier.id == "open"][: len(names)]
 
 
+def label_words(catalog: Catalog) -> set[str]:
+    facets = facet_registry(catalog.program)
+    words = {t for r in compute_facets(facets, catalog.entries) for v in r.values
+             for t in tokens(v.label)}
+    return words | {t for b in catalog.program.badges for t in tokens(b.abbreviation)}
+
+
 def test_a_search_counts_from_the_rows_of_the_term_shards_it_reads(
         page: Any, browser_site: Served, catalog: Catalog, index: dict[str, Any]) -> None:
     """A search's counts need the facet values of the partners its words can find: the rows
-    of the shards it reads. With a tier ticked, the tier's rows (fewer partners) hold the view
-    and every other count; the tier's own counts come from the shards' rows, which hold fewer
-    partners than all the tier's values or all partners."""
+    of the shards it reads, while those find at most half the partners; beyond that, the
+    rows of all partners, which serve every later search too."""
+    count = index["count"]
+    labels = label_words(catalog)
+    # A word of the group that finds the fewest partners and that no facet label starts.
+    groups = index["termRows"]
+    words = [line.split("\t")[0] for name in index["terms"].values()
+             for line in (browser_site.folder / DATA_DIR / name).read_text(
+                 encoding="utf-8").splitlines()]
+
+    def plain_words(key: str) -> list[str]:
+        return [w for w in words
+                if len(w) > 3 and w.startswith(key) and not any(t.startswith(w) for t in labels)
+                and [k for k in groups if w.startswith(k) or k.startswith(w)] == [key]]
+
+    key = min((k for k in groups if plain_words(k)), key=lambda k: groups[k][2])
+    word = plain_words(key)[0]
+    set_file, rows_file, found = groups[key]
+    assert 0 < found <= count / 2
     seen = data_requests(page)
-    page.goto(browser_site.url + "partners/?q=cloud&tier=open")
+    page.goto(browser_site.url + f"partners/?q={word}")
     facets = facet_registry(catalog.program)
-    matched = text_matches(catalog, "cloud")
-    expect_status(page, len(filter_entries(facets, matched, {"tier": ["open"]})))
+    matched = text_matches(catalog, word)
+    expect_status(page, len(matched))
     assert_counts(page, {r.name: {v.value: v.count for v in r.values if v.count}
-                         for r in compute_facets(facets, matched, {"tier": ["open"]})})
-    keys = [k for k in index["terms"] if k.startswith("cloud") or "cloud".startswith(k)]
-    assert keys
-    shard_files = {f for k in keys for f in index["termRows"][k][:2]}
-    tier = {f["name"]: f for f in index["facets"]}["tier"]
-    found = sum(index["termRows"][k][2] for k in keys)
-    assert tier["totals"][tier["values"].index("open")] < found < sum(tier["totals"])
-    assert facet_requests(seen) == shard_files | (facet_files(index, "sets", {"tier": ["open"]})
-                                                  | facet_files(index, "rows", {"tier": ["open"]}))
+                         for r in compute_facets(facets, matched)})
+    assert facet_requests(seen) == {set_file, rows_file}
+    # "c" reads shards that find more than half the partners: all partners' rows instead.
+    wide = [k for k in groups if k.startswith("c")]
+    assert sum(index["termRows"][k][2] for k in wide) > count / 2
+    page.fill("#pl-q", "c")
+    matched = text_matches(catalog, "c")
+    expect_status(page, len(matched))
+    assert_counts(page, {r.name: {v.value: v.count for v in r.values if v.count}
+                         for r in compute_facets(facets, matched)})
+    assert {n for n in facet_requests(seen) if n.startswith("rows-")} == {rows_file,
+                                                                          index["rows"]}

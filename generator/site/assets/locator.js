@@ -148,6 +148,7 @@
       shardKeys: Object.keys(data.terms),
       shardFiles: data.terms,
       shardRows: data.termRows,
+      rowKeys: Object.keys(data.termRows),
       stop: new Set(data.stop),
       shards: new Map(),
       chunks: new Map(),
@@ -195,8 +196,9 @@
   }
 
   // The parts of the data a view may need. Each is the rows of some partners: of the
-  // partners with one facet value, of the partners with a word of one term shard, or of all
-  // partners (whose set is implied).
+  // partners with one facet value, of the partners with a word of one group of words (keyed
+  // by first letters as term shards are, more finely), or of all partners (whose set is
+  // implied).
   function valuePart(index, facet, code) {
     const data = index.facets.get(facet);
     return { key: `v:${facet}:${code}`, set: data.sets[code], rows: data.rows[code], size: data.totals[code] };
@@ -320,17 +322,24 @@
 
   // For one query word: partners whose name has it (exactly, or as the start of a word),
   // whose facet values' labels have it, or whose other text has it.
+  // What one query word reads: its term shards, and the facet values whose labels it starts.
+  function termCover(index, labels, term) {
+    const matched = labels.filter((label) => index.facets.has(label.facet)
+      && index.facets.get(label.facet).code.has(label.value)
+      && label.words.some((w) => w.startsWith(term)))
+      .map((label) => valuePart(index, label.facet, index.facets.get(label.facet).code.get(label.value)));
+    const keys = shardKeysFor(index, term);
+    const groups = index.rowKeys.filter((key) => key.startsWith(term) || term.startsWith(key));
+    return { keys, matched, parts: [...groups.map((k) => shardPart(index, k)), ...matched] };
+  }
+
   async function matchTerm(index, labels, term) {
     const count = index.count;
     const found = {
       nameExact: emptySet(count), namePrefix: emptySet(count), label: emptySet(count),
       otherExact: emptySet(count), otherPrefix: emptySet(count),
     };
-    const matched = labels.filter((label) => index.facets.has(label.facet)
-      && index.facets.get(label.facet).code.has(label.value)
-      && label.words.some((w) => w.startsWith(term)))
-      .map((label) => valuePart(index, label.facet, index.facets.get(label.facet).code.get(label.value)));
-    const keys = shardKeysFor(index, term);
+    const { keys, matched } = termCover(index, labels, term);
     const [shards, sets] = await Promise.all([
       Promise.all(keys.map((k) => loadShard(index, k))),
       Promise.all(matched.map((part) => loadSet(index, part.set))),
@@ -347,8 +356,7 @@
     for (const set of sets) unite(found.label, set);
     const any = emptySet(count);
     for (const set of Object.values(found)) unite(any, set);
-    // Every partner the word can find is in the rows of these shards and values.
-    return { found, any, parts: [...keys.map((k) => shardPart(index, k)), ...matched] };
+    return { found, any };
   }
 
   // Which rows settle a view. A cover is a list of parts that together hold every partner
@@ -363,32 +371,46 @@
   // already has (nothing else ticked, no search) needs no rows at all.
   function plan(index, chosen, texts) {
     const totals = (facet) => index.facets.get(facet).totals;
-    const cost = (cover) => cover.parts.reduce((t, p) => t + p.size, 0);
+    // What a cover costs: the rows still to fetch and read. A search whose words find more
+    // than half the partners reads the rows of all partners instead, one file that serves
+    // every later search too.
+    const cost = (cover) => cover.parts.reduce(
+      (t, p) => t + (index.files.has(`rows:${p.rows}`) ? 0 : p.size), 0);
     const covers = [
       ...Object.entries(chosen).map(([facet, codes]) => ({
         of: facet, parts: codes.map((c) => valuePart(index, facet, c)) })),
       ...texts.map((parts) => ({ of: null, parts })),
     ].map((cover) => ({ ...cover, cost: cost(cover) }));
-    const everyone = { of: null, own: false, parts: [everyonePart(index)], cost: index.count };
+    const everyone = { of: null, own: false, parts: [everyonePart(index)] };
+    everyone.cost = cost(everyone);
+    for (const cover of covers) {
+      if (cover.of === null && cover.cost > index.count / 2) cover.cost = Infinity;
+    }
     const ticked = Object.keys(chosen).length > 0;
     const shown = ticked ? covers.reduce((a, b) => (b.cost < a.cost ? b : a)) : null;
-    // A cover already fetched costs nothing more.
-    const fetched = new Set(shown ? [shown] : []);
+    // A cover already chosen costs nothing more. A second round knows which covers the
+    // first chose for any facet, so a facet does not fetch its own values' rows when another
+    // facet's choice holds its partners too.
+    let fetched = new Set();
     const best = (options) => options.reduce((a, b) => {
       const x = fetched.has(a) ? 0 : a.cost;
       const y = fetched.has(b) ? 0 : b.cost;
       return y < x ? b : a;
     });
     const counts = new Map();
-    for (const facet of index.order) {
-      const others = covers.filter((c) => c.of !== facet);
-      if (!others.length) continue;
-      const own = { of: facet, own: true,
-        parts: totals(facet).map((_, c) => valuePart(index, facet, c)) };
-      own.cost = cost(own);
-      const cover = best([...others, own, everyone]);
-      fetched.add(cover);
-      counts.set(facet, cover);
+    for (const round of [1, 2]) {
+      fetched = new Set([...(shown ? [shown] : []), ...(round === 2 ? counts.values() : [])]);
+      counts.clear();
+      for (const facet of index.order) {
+        const others = covers.filter((c) => c.of !== facet);
+        if (!others.length) continue;
+        const own = { of: facet, own: true,
+          parts: totals(facet).map((_, c) => valuePart(index, facet, c)) };
+        own.cost = cost(own);
+        const cover = best([...others, own, everyone]);
+        fetched.add(cover);
+        counts.set(facet, cover);
+      }
     }
     return { shown, counts };
   }
@@ -477,12 +499,6 @@
   async function findPartners(index, labels, state) {
     const count = index.count;
     const terms = queryTerms(index, state.q);
-    const matches = await Promise.all(terms.map((t) => matchTerm(index, labels, t)));
-    let text = null;
-    if (matches.length) {
-      text = fullSet(count);
-      for (const match of matches) intersect(text, match.any);
-    }
     // The ticked values of each facet, by number: OR within a facet, AND across.
     const chosen = {};
     for (const facet of FACETS) {
@@ -491,15 +507,25 @@
       const code = index.facets.get(facet).code;
       chosen[facet] = [...new Set(ticked.filter((v) => code.has(v)).map((v) => code.get(v)))];
     }
-    const wanted = plan(index, chosen, matches.map((m) => m.parts));
+    // Every partner a word can find is in the rows of the shards and values it reads.
+    const wanted = plan(index, chosen, terms.map((t) => termCover(index, labels, t).parts));
     // Without a ticked facet the view is the search's matches; covers are only for counts.
     const ticked = wanted.shown !== null;
     const parts = new Map();
     for (const cover of [...(ticked ? [wanted.shown] : []), ...wanted.counts.values()]) {
       for (const part of cover.parts) parts.set(part.key, part);
     }
-    const loaded = new Map(await Promise.all([...parts.values()].map(
-      async (part) => [part.key, await loadRows(index, part)])));
+    // The rows and the words' shards are fetched at once.
+    const [matches, rows] = await Promise.all([
+      Promise.all(terms.map((t) => matchTerm(index, labels, t))),
+      Promise.all([...parts.values()].map(async (part) => [part.key, await loadRows(index, part)])),
+    ]);
+    const loaded = new Map(rows);
+    let text = null;
+    if (matches.length) {
+      text = fullSet(count);
+      for (const match of matches) intersect(text, match.any);
+    }
     const view = viewOf(index, loaded, chosen, text);
     let shown = text || fullSet(count);
     if (ticked) {
