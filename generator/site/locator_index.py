@@ -17,8 +17,9 @@ filtered view grow with the partners it touches rather than with the whole catal
   the rows of all partners, whichever has the fewest partners.
 - ``award-<hash>.json``: each partner's days since its latest award, for "most recently
   awarded"; fetched only for that order.
-- ``cards-<hash>.json``: what a result card shows, for ``CARDS_PER_CHUNK`` partners in a row;
-  fetched only for partners on screen.
+- ``cards-<digest>-<number>.json``: what a result card shows, for ``CARDS_PER_CHUNK``
+  partners in a row; fetched only for partners on screen. The digest is a hash of every chunk,
+  so the index names them all with one value.
 - ``names.json``, under a fixed name: the card chunk and term shard files and the stop words,
   for the header search of every page (which cannot know the hashed name of the index).
 - ``terms-<hash>.txt``: an inverted index of the words of names, summaries and cities, split
@@ -30,7 +31,8 @@ filtered view grow with the partners it touches rather than with the whole catal
 
 Facet labels (countries, services, ...) are matched by the script against the labels already
 on the page, so they need no index of their own. File names carry a hash of their bytes, so
-equal data gives equal files and a changed file gets a new name.
+equal data gives equal files and a changed file gets a new name (card chunks: when any
+chunk changes).
 """
 
 from __future__ import annotations
@@ -301,10 +303,14 @@ def build_locator_index(catalog: Catalog, facets: Sequence[Facet],
         })
     everyone = store("rows", rows_file(columns, range(count)), ".bin")
 
-    chunks = []
-    for start in range(0, count, CARDS_PER_CHUNK):
-        content = _json([card_record(e, codes) for e in entries[start:start + CARDS_PER_CHUNK]])
-        chunks.append(store("cards", content, ".json"))
+    # Chunks are named by a hash of all of them and their number, so the index need not list
+    # thousands of names: ``cards-<digest>-<number>.json``.
+    contents = [_json([card_record(e, codes) for e in entries[start:start + CARDS_PER_CHUNK]])
+                for start in range(0, count, CARDS_PER_CHUNK)]
+    digest = hashlib.sha256(b"\n".join(contents)).hexdigest()[:10]
+    for number, content in enumerate(contents):
+        files[f"{DATA_DIR}cards-{digest}-{number}.json"] = content
+    cards = {"size": CARDS_PER_CHUNK, "chunks": len(contents), "digest": digest}
 
     postings = _term_postings(entries)
     lines = [(t, f"{t}\t{gaps(postings[t][0])}\t{gaps(postings[t][1])}")
@@ -337,7 +343,7 @@ def build_locator_index(catalog: Catalog, facets: Sequence[Facet],
         "facets": facet_data,
         "rows": everyone,
         "award": award,
-        "cards": {"size": CARDS_PER_CHUNK, "files": chunks},
+        "cards": cards,
         "terms": terms,
         "termRows": term_rows,
         "stop": sorted(STOP_WORDS),
@@ -348,7 +354,7 @@ def build_locator_index(catalog: Catalog, facets: Sequence[Facet],
     files[NAMES_PATH] = _json({
         "version": FORMAT_VERSION,
         "count": count,
-        "cards": {"size": CARDS_PER_CHUNK, "files": chunks},
+        "cards": cards,
         "terms": terms,
         "stop": sorted(STOP_WORDS),
     })

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -86,6 +88,11 @@ def read_rows(content: bytes, sizes: list[int], rows: int) -> list[list[list[int
         out.append(column)
     assert at == len(content)
     return out
+
+
+def chunk_names(data: dict[str, Any]) -> list[str]:
+    cards = data["cards"]
+    return [f"cards-{cards['digest']}-{n}.json" for n in range(cards["chunks"])]
 
 
 def read_gaps(text: str) -> list[int]:
@@ -190,7 +197,7 @@ def test_cards_and_award_ages_follow_the_catalog(catalog: Catalog, index: Locato
     data = read_index(index)
     cards = data["cards"]
     assert isinstance(cards, dict) and cards["size"] == CARDS_PER_CHUNK
-    records = [r for name in cards["files"] for r in json.loads(index.files[DATA_DIR + name])]
+    records = [r for name in chunk_names(data) for r in json.loads(index.files[DATA_DIR + name])]
     assert [(r[0], r[1]) for r in records] == [(e.name, e.slug) for e in catalog.entries]
     elbe = next(r for r in records if r[1] == "elbe-devops")
     assert elbe[7] == ("Hamburg-based consultancy for industrial and telecom companies in the "
@@ -246,9 +253,15 @@ def test_files_are_named_by_their_bytes_and_built_the_same_twice(
     facets = facet_registry(catalog.program)
     again = build_locator_index(catalog, facets, compute_facets(facets, catalog.entries))
     assert again == index
+    data = read_index(index)
+    chunks = chunk_names(data)
+    # Card chunks carry a hash of every chunk and their number; each other file its own hash.
+    digest = hashlib.sha256(b"\n".join(index.files[DATA_DIR + c] for c in chunks)).hexdigest()
+    assert data["cards"]["digest"] == digest[:10]
+    assert len(chunks) == -(-len(catalog.entries) // CARDS_PER_CHUNK)
     for path, content in index.files.items():
         assert path.startswith(DATA_DIR)
-        if path == NAMES_PATH:
+        if path == NAMES_PATH or path.split("/")[-1] in chunks:
             continue
         assert locator_index._named(path.split("/")[-1].split("-")[0], content,
                                     "." + path.rsplit(".", 1)[1]) == path.split("/")[-1]
@@ -285,6 +298,6 @@ def test_the_header_search_starts_from_a_fixed_name_that_points_at_the_same_file
     assert names["stop"] == data["stop"]
     assert names["count"] == data["count"]
     assert "facets" not in names and "award" not in names and "rows" not in names
-    for name in [*names["cards"]["files"], *names["terms"].values()]:
+    for name in [*chunk_names(names), *names["terms"].values()]:
         assert DATA_DIR + name in index.files
     assert len(index.files[NAMES_PATH]) < len(index.files[index.index_path])

@@ -296,7 +296,7 @@
 
   function loadChunk(index, number) {
     return cached(index.chunks, number, async () => {
-      const file = new URL(index.cards.files[number], index.url).href;
+      const file = new URL(`cards-${index.cards.digest}-${number}.json`, index.url).href;
       return (await fetchOk(file)).json();
     });
   }
