@@ -1,35 +1,47 @@
-"""The locator's search data: a compact facet index, card chunks and term shards.
+"""The locator's search data: a small index, facet files, card chunks and term shards.
 
 Everything the locator's script needs to search, filter, count and sort is made here, at build
 time, from the catalog. Partners are numbered by their place in the catalog (name order), and
-every file refers to them by that number:
+every file refers to them by that number. A view fetches only what it needs, so the bytes of a
+filtered view grow with the partners it touches rather than with the whole catalog:
 
-- ``index-<hash>.json``, fetched once: for each facet, its values and one bitset per value
-  (bit ``i`` set when partner ``i`` has the value), each partner's days since its latest award
-  (for "most recently awarded"), the card chunk files and the term shard files.
-- ``cards-<hash>.json``: what a result card shows, for ``CARDS_PER_CHUNK`` partners in a row;
-  fetched only for partners on screen.
+- ``index-<hash>.json``, fetched once and small: for each facet its values, how many partners
+  have each value (the counts of a view without filters or search), and the files below.
+- ``set-<hash>.bin``, one per facet value: the partners that have it (``id_set``). Fetched
+  when a search word matches the value's label.
+- ``rows-<hash>.bin``, one per facet value: every facet's values of the partners that have
+  this one, in partner order (``rows_file``), and one more for all partners. A filtered view
+  fetches the rows of the ticked values of its most selective facet: they hold the view's
+  partners, and the counts of every other facet. The ticked facet's own counts, which ignore
+  its own selection, come from the next most selective facet's rows, its own values' rows or
+  the rows of all partners, whichever has the fewest partners.
+- ``award-<hash>.json``: each partner's days since its latest award, for "most recently
+  awarded"; fetched only for that order.
+- ``cards-<digest>-<number>.json``: what a result card shows, for ``CARDS_PER_CHUNK``
+  partners in a row; fetched only for partners on screen. The digest is a hash of every chunk,
+  so the index names them all with one value.
 - ``names.json``, under a fixed name: the card chunk and term shard files and the stop words,
-  without the facet sets, for the header search of every page (which cannot know the hashed
-  name of the index).
+  for the header search of every page (which cannot know the hashed name of the index).
 - ``terms-<hash>.txt``: an inverted index of the words of names, summaries and cities, split
   by the words' first letters; fetched only for the letters a visitor types. One line a word:
   ``word<TAB>partners by name<TAB>partners by other text``, each a comma-separated list of
-  base-36 gaps between partner numbers.
+  base-36 gaps between partner numbers. The words are grouped again by first letters, more
+  finely, for a set and a rows file of the partners each group's words find (``termRows``):
+  the counts of a search come from the rows of the groups of its words.
 
 Facet labels (countries, services, ...) are matched by the script against the labels already
 on the page, so they need no index of their own. File names carry a hash of their bytes, so
-equal data gives equal files and a changed file gets a new name.
+equal data gives equal files and a changed file gets a new name (card chunks: when any
+chunk changes).
 """
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import json
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -40,9 +52,14 @@ from generator.facets import Facet, FacetResult
 #: Where the data files are published, relative to the site root.
 DATA_DIR = "assets/partner-locator/data/"
 #: Partners per card chunk: a first screen of scattered results fetches at most one chunk a card.
-CARDS_PER_CHUNK = 100
+CARDS_PER_CHUNK = 25
 #: A term shard larger than this (uncompressed bytes) is split by the next letter.
 SHARD_LIMIT = 24_000
+#: The words of a term shard are grouped further for their rows: a group whose words find more
+#: partners than this share of all, and than ``SHARD_FOUND_MIN``, is split by the next letter,
+#: so that the rows a search reads stay small.
+SHARD_FOUND_SHARE = 0.1
+SHARD_FOUND_MIN = 1000
 #: Shards are never keyed by more letters than this.
 SHARD_MAX_PREFIX = 3
 #: Words longer than this are not indexed (they are never typed).
@@ -58,7 +75,7 @@ STOP_WORDS = frozenset((
     "is", "it", "its", "of", "on", "or", "our", "that", "the", "their", "them", "they", "this",
     "to", "we", "with",
 ))
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 _TOKEN = re.compile(r"[^\W_]+")
 _DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
 
@@ -115,14 +132,6 @@ def gaps(numbers: Iterable[int]) -> str:
     return ",".join(out)
 
 
-def bitset(members: Iterable[int], count: int) -> str:
-    """Base64 of a little-endian bitset of ``count`` bits with ``members`` set."""
-    raw = bytearray((count + 7) // 8)
-    for number in members:
-        raw[number >> 3] |= 1 << (number & 7)
-    return base64.b64encode(bytes(raw)).decode("ascii")
-
-
 def _named(kind: str, content: bytes, suffix: str) -> str:
     return f"{kind}-{hashlib.sha256(content).hexdigest()[:10]}{suffix}"
 
@@ -139,11 +148,11 @@ class LocatorIndex:
     files: Mapping[str, bytes]
 
 
-def card_record(entry: CatalogEntry, countries: Mapping[str, int],
-                services: Mapping[str, int]) -> list[Any]:
-    """``[name, slug, logo suffix, city, headquarters country, more offices, services, summary]``.
+def card_record(entry: CatalogEntry, codes: Mapping[str, Mapping[str, int]]) -> list[Any]:
+    """``[name, slug, logo suffix, city, headquarters country, more offices, services, summary,
+    badges, tier]``.
 
-    Badges and tier are read from the facet bitsets; codes index the facets' value lists.
+    Codes index the facets' value lists; the tier is -1 for a partner without one.
     """
     logo = entry.partner.logo
     hq = entry.partner.headquarters
@@ -152,10 +161,12 @@ def card_record(entry: CatalogEntry, countries: Mapping[str, int],
         entry.slug,
         Path(logo).suffix.lower().lstrip(".") if logo else "",
         hq.city,
-        countries[hq.country],
+        codes["country"][hq.country],
         len(entry.offices) - 1,
-        [services[s] for s in entry.partner.services],
+        [codes["service"][s] for s in entry.partner.services],
         snippet(entry.partner.summary),
+        [codes["badge"][b] for b in entry.held_ids],
+        codes["tier"][entry.tier.id] if entry.tier is not None else -1,
     ]
 
 
@@ -172,11 +183,16 @@ def _term_postings(entries: Sequence[CatalogEntry]) -> dict[str, tuple[list[int]
     return postings
 
 
-def _shards(lines: Sequence[tuple[str, str]], prefix_length: int = 1) -> dict[str, list[str]]:
+def _shards(lines: Sequence[tuple[str, str]], prefix_length: int = 1,
+            found: Callable[[str], Iterable[int]] | None = None,
+            found_limit: int = 0) -> dict[str, list[str]]:
     """Group sorted ``(token, line)`` pairs by prefix; split a large group by the next letter.
 
-    A token belongs to the shard with the longest key that starts it, so a token as short as
-    a split group's key stays under that key.
+    A group is large when its lines pass ``SHARD_LIMIT`` bytes or, with ``found``, when its
+    words find more than ``found_limit`` partners (``found`` gives a token's partners): the
+    rows of those partners come with the shard when a search counts. A token belongs to the
+    shard with the longest key that starts it, so a token as short as a split group's key
+    stays under that key.
     """
     groups: dict[str, list[tuple[str, str]]] = {}
     for token, line in lines:
@@ -184,14 +200,68 @@ def _shards(lines: Sequence[tuple[str, str]], prefix_length: int = 1) -> dict[st
     out: dict[str, list[str]] = {}
     for key, members in groups.items():
         size = sum(len(line) + 1 for _, line in members)
-        if size <= SHARD_LIMIT or prefix_length >= SHARD_MAX_PREFIX:
+        small = size <= SHARD_LIMIT
+        if small and found is not None and len(members) > 1:
+            partners: set[int] = set()
+            for token, _ in members:
+                partners.update(found(token))
+            small = len(partners) <= found_limit
+        if small or prefix_length >= SHARD_MAX_PREFIX:
             out[key] = [line for _, line in members]
             continue
         exact = [line for token, line in members if token == key]
         if exact:
             out[key] = exact
-        out.update(_shards([m for m in members if m[0] != key], prefix_length + 1))
+        out.update(_shards([m for m in members if m[0] != key], prefix_length + 1,
+                           found, found_limit))
     return out
+
+
+def id_set(numbers: Sequence[int], count: int) -> bytes:
+    """Sorted partner numbers as a set file: whichever of two encodings is shorter.
+
+    A first byte 0 is followed by a little-endian bitset of ``count`` bits; a first byte 1 by
+    the gaps between numbers (the first from -1) as unsigned LEB128 varints.
+    """
+    raw = bytearray((count + 7) // 8)
+    for number in numbers:
+        raw[number >> 3] |= 1 << (number & 7)
+    varints = bytearray()
+    previous = -1
+    for number in numbers:
+        gap = number - previous
+        previous = number
+        while gap >= 0x80:
+            varints.append((gap & 0x7F) | 0x80)
+            gap >>= 7
+        varints.append(gap)
+    return b"\x00" + bytes(raw) if len(raw) <= len(varints) else b"\x01" + bytes(varints)
+
+
+def mask_width(values: int) -> int:
+    """Bytes a row's values of a facet take in a rows file: a bitmask for up to 16 values.
+
+    0 marks the list form for facets with more values: a count byte, then one value number a
+    byte (two, little-endian, beyond 256 values).
+    """
+    return (values + 7) // 8 if values <= 16 else 0
+
+
+def _row_codes(values: int, codes: Sequence[int]) -> bytes:
+    width = mask_width(values)
+    if width:
+        mask = 0
+        for code in codes:
+            mask |= 1 << code
+        return mask.to_bytes(width, "little")
+    size = 1 if values <= 256 else 2
+    return bytes((len(codes),)) + b"".join(c.to_bytes(size, "little") for c in codes)
+
+
+def rows_file(columns: Sequence[Sequence[bytes]], numbers: Iterable[int]) -> bytes:
+    """The facet values of the partners ``numbers``, one facet after another (``_row_codes``)."""
+    chosen = list(numbers)
+    return b"".join(b"".join(column[n] for n in chosen) for column in columns)
 
 
 def build_locator_index(catalog: Catalog, facets: Sequence[Facet],
@@ -201,47 +271,81 @@ def build_locator_index(catalog: Catalog, facets: Sequence[Facet],
     count = len(entries)
     files: dict[str, bytes] = {}
     by_name = {f.name: f for f in facets}
-    facet_data = []
+    # Per facet: its values in display order, and each partner's value numbers.
+    facet_values: list[tuple[str, list[str], list[list[int]]]] = []
     for result in results:
         values = [v.value for v in result.values]
-        members: dict[str, list[int]] = {v: [] for v in values}
+        code = {v: i for i, v in enumerate(values)}
         values_of = by_name[result.name].values_of
-        for number, entry in enumerate(entries):
-            for value in dict.fromkeys(values_of(entry)):
-                members[value].append(number)
-        facet_data.append({"name": result.name, "values": values,
-                           "bits": [bitset(members[v], count) for v in values]})
-    codes = {f["name"]: {v: i for i, v in enumerate(f["values"])} for f in facet_data}
+        facet_values.append((result.name, values,
+                             [[code[v] for v in dict.fromkeys(values_of(e))] for e in entries]))
+    codes = {name: {v: i for i, v in enumerate(values)} for name, values, _ in facet_values}
+    columns = [[_row_codes(len(values), c) for c in per_partner]
+               for _, values, per_partner in facet_values]
 
-    chunks = []
-    for start in range(0, count, CARDS_PER_CHUNK):
-        content = _json([card_record(e, codes["country"], codes["service"])
-                         for e in entries[start:start + CARDS_PER_CHUNK]])
-        name = _named("cards", content, ".json")
+    def store(kind: str, content: bytes, suffix: str) -> str:
+        name = _named(kind, content, suffix)
         files[DATA_DIR + name] = content
-        chunks.append(name)
+        return name
+
+    facet_data = []
+    for name, values, per_partner in facet_values:
+        members: list[list[int]] = [[] for _ in values]
+        for number, partner_codes in enumerate(per_partner):
+            for c in partner_codes:
+                members[c].append(number)
+        facet_data.append({
+            "name": name,
+            "values": values,
+            "totals": [len(m) for m in members],
+            "sets": [store("set", id_set(m, count), ".bin") for m in members],
+            "rows": [store("rows", rows_file(columns, m), ".bin") for m in members],
+        })
+    everyone = store("rows", rows_file(columns, range(count)), ".bin")
+
+    # Chunks are named by a hash of all of them and their number, so the index need not list
+    # thousands of names: ``cards-<digest>-<number>.json``.
+    contents = [_json([card_record(e, codes) for e in entries[start:start + CARDS_PER_CHUNK]])
+                for start in range(0, count, CARDS_PER_CHUNK)]
+    digest = hashlib.sha256(b"\n".join(contents)).hexdigest()[:10]
+    for number, content in enumerate(contents):
+        files[f"{DATA_DIR}cards-{digest}-{number}.json"] = content
+    cards = {"size": CARDS_PER_CHUNK, "chunks": len(contents), "digest": digest}
 
     postings = _term_postings(entries)
     lines = [(t, f"{t}\t{gaps(postings[t][0])}\t{gaps(postings[t][1])}")
              for t in sorted(postings)]
     terms = {}
     for key, shard in sorted(_shards(lines).items()):
-        content = ("\n".join(shard) + "\n").encode()
-        name = _named("terms", content, ".txt")
-        files[DATA_DIR + name] = content
-        terms[key] = name
+        terms[key] = store("terms", ("\n".join(shard) + "\n").encode(), ".txt")
+    # The rows of the partners the words of a group find, the words grouped by first letters
+    # as the shards are, but split further while a group finds more than a tenth of the
+    # partners: the counts of a search come from the rows of the groups of its words.
+    limit = max(SHARD_FOUND_MIN, int(count * SHARD_FOUND_SHARE))
+    groups = _shards(lines, found=lambda t: (*postings[t][0], *postings[t][1]), found_limit=limit)
+    term_rows = {}
+    for key, group in sorted(groups.items()):
+        found: set[int] = set()
+        for line in group:
+            in_name, in_other = postings[line[:line.index("\t")]]
+            found.update(in_name, in_other)
+        holders = sorted(found)
+        term_rows[key] = [store("set", id_set(holders, count), ".bin"),
+                          store("rows", rows_file(columns, holders), ".bin"), len(holders)]
 
-    award = [
+    award = store("award", _json([
         (catalog.as_of - e.last_awarded).days + 1 if e.last_awarded is not None else 0
         for e in entries
-    ]
+    ]), ".json")
     index = _json({
         "version": FORMAT_VERSION,
         "count": count,
         "facets": facet_data,
+        "rows": everyone,
         "award": award,
-        "cards": {"size": CARDS_PER_CHUNK, "files": chunks},
+        "cards": cards,
         "terms": terms,
+        "termRows": term_rows,
         "stop": sorted(STOP_WORDS),
     })
     index_path = DATA_DIR + _named("index", index, ".json")
@@ -250,7 +354,7 @@ def build_locator_index(catalog: Catalog, facets: Sequence[Facet],
     files[NAMES_PATH] = _json({
         "version": FORMAT_VERSION,
         "count": count,
-        "cards": {"size": CARDS_PER_CHUNK, "files": chunks},
+        "cards": cards,
         "terms": terms,
         "stop": sorted(STOP_WORDS),
     })

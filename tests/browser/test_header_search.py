@@ -45,7 +45,8 @@ def test_a_partner_name_finds_its_profile_and_the_locator(page: Any,
     # card chunks; never the facet index or anything that grows past what the locator loads.
     data = [u.split(DATA_DIR, 1)[1] for u in fetched if DATA_DIR in u]
     assert data[0] == NAMES_PATH.removeprefix(DATA_DIR)
-    assert all(re.fullmatch(r"(terms|cards)-[0-9a-f]{10}\.(txt|json)", d) for d in data[1:]), data
+    assert all(re.fullmatch(r"terms-[0-9a-f]{10}\.txt|cards-[0-9a-f]{10}-[0-9]+\.json", d)
+               for d in data[1:]), data
     everyone.click()
     page.wait_for_url(re.compile(r"/partners/\?q=Elbe$"))
     expect(page.locator("[data-pl-status]")).to_have_text(re.compile(r"^1 partner\."))

@@ -168,7 +168,9 @@ def test_the_locator_points_at_its_search_data(site: Path, flat_site: Path) -> N
         index = (page.parent / locator[0]["data-index"]).resolve()
         data = json.loads(index.read_text(encoding="utf-8"))
         folder = index.parent
-        for name in [*data["cards"]["files"], *data["terms"].values()]:
+        cards = data["cards"]
+        chunks = [f"cards-{cards['digest']}-{n}.json" for n in range(cards["chunks"])]
+        for name in [*chunks, *data["terms"].values()]:
             assert (folder / name).is_file(), name
     assert not (site / "pagefind").exists()
 

@@ -4,10 +4,14 @@
  * its count, and plain links to the full directory. This script adds search, filtering and
  * sorting from the locator's prebuilt index (see generator/site/locator_index.py):
  *
- * - one small index file, fetched once: a bitset per facet value, award ages for sorting, and
- *   the names of the other files;
+ * - one small index file, fetched once: each facet's values and how many partners have each,
+ *   and the names of the other files;
+ * - per facet value, the set of its partners (for search words that match its label) and the
+ *   rows of its partners: every facet's values for them, enough to list and count a view that
+ *   ticks the value, fetched only for the values a view ticks;
  * - term shards, fetched for the first letters a visitor types;
- * - card chunks, fetched only for the partners on screen.
+ * - card chunks, fetched only for the partners on screen;
+ * - award ages, fetched only for the "most recently awarded" order.
  *
  * Filtering and counting are bitwise operations over those sets, a few milliseconds for tens
  * of thousands of partners. Every state lives in the URL query, so a link reproduces a view
@@ -40,13 +44,6 @@
     const set = new Uint32Array(wordsFor(count)).fill(0xffffffff);
     const rest = count & 31;
     if (rest) set[set.length - 1] = (2 ** rest - 1) >>> 0;
-    return set;
-  }
-
-  function decodeSet(text, count) {
-    const raw = atob(text);
-    const set = emptySet(count);
-    for (let i = 0; i < raw.length; i += 1) set[i >>> 2] |= raw.charCodeAt(i) << ((i & 3) << 3);
     return set;
   }
 
@@ -130,31 +127,160 @@
 
   async function openIndex(url) {
     const data = await (await fetchOk(url)).json();
-    const count = data.count;
-    const sets = {};
-    const values = {};
+    const facets = new Map();
     for (const facet of data.facets) {
-      values[facet.name] = facet.values;
-      sets[facet.name] = new Map(facet.values.map((v, i) => [v, decodeSet(facet.bits[i], count)]));
+      facets.set(facet.name, {
+        name: facet.name,
+        values: facet.values,
+        totals: facet.totals,
+        sets: facet.sets,
+        rows: facet.rows,
+        code: new Map(facet.values.map((v, i) => [v, i])),
+      });
     }
-    const award = data.award;
-    const recent = Array.from({ length: count }, (_, i) => i).sort((a, b) => {
-      const x = award[a] || Infinity;
-      const y = award[b] || Infinity;
-      return x === y ? a - b : x - y;
-    });
     return {
-      url, count, sets, values, recent,
+      url, facets,
+      count: data.count,
+      order: data.facets.map((f) => f.name),
+      everyone: data.rows,
+      awardFile: data.award,
       cards: data.cards,
       shardKeys: Object.keys(data.terms),
       shardFiles: data.terms,
+      shardRows: data.termRows,
+      rowKeys: Object.keys(data.termRows),
       stop: new Set(data.stop),
       shards: new Map(),
       chunks: new Map(),
+      files: new Map(),
+      recent: null,
     };
   }
 
   function loadIndex(url) { return cached(indexes, url, () => openIndex(url)); }
+
+  function loadBytes(index, file) {
+    return cached(index.files, file, async () => {
+      const buffer = await (await fetchOk(new URL(file, index.url).href)).arrayBuffer();
+      return new Uint8Array(buffer);
+    });
+  }
+
+  // A set file (id_set in locator_index.py): a bitset, or LEB128 gaps between numbers.
+  function readIdSet(bytes, count) {
+    const set = emptySet(count);
+    if (bytes[0] === 0) {
+      for (let i = 1; i < bytes.length; i += 1) set[(i - 1) >>> 2] |= bytes[i] << (((i - 1) & 3) << 3);
+      return set;
+    }
+    let number = -1;
+    let gap = 0;
+    let shift = 0;
+    for (let i = 1; i < bytes.length; i += 1) {
+      gap |= (bytes[i] & 0x7f) << shift;
+      if (bytes[i] & 0x80) {
+        shift += 7;
+      } else {
+        number += gap;
+        add(set, number);
+        gap = 0;
+        shift = 0;
+      }
+    }
+    return set;
+  }
+
+  // The partners of a set file, as a set over all partners.
+  function loadSet(index, file) {
+    return cached(index.files, `set:${file}`, async () => readIdSet(await loadBytes(index, file), index.count));
+  }
+
+  // The parts of the data a view may need. Each is the rows of some partners: of the
+  // partners with one facet value, of the partners with a word of one group of words (keyed
+  // by first letters as term shards are, more finely), or of all partners (whose set is
+  // implied).
+  function valuePart(index, facet, code) {
+    const data = index.facets.get(facet);
+    return { key: `v:${facet}:${code}`, set: data.sets[code], rows: data.rows[code], size: data.totals[code] };
+  }
+
+  function shardPart(index, key) {
+    const [set, rows, size] = index.shardRows[key];
+    return { key: `t:${key}`, set, rows, size };
+  }
+
+  function everyonePart(index) {
+    return { key: "all", set: null, rows: index.everyone, size: index.count };
+  }
+
+  // A rows file (rows_file in locator_index.py) of `size` partners: for each facet and value,
+  // the set of the rows that have the value, over row numbers. Built a word (32 rows) at a
+  // time, since the rows of all partners are read while a visitor types.
+  function readRows(index, bytes, size) {
+    const local = new Map();
+    let at = 0;
+    for (const name of index.order) {
+      const values = index.facets.get(name).values.length;
+      const sets = Array.from({ length: values }, () => emptySet(size));
+      const width = values <= 16 ? (values + 7) >>> 3 : 0;
+      const wide = values > 256;
+      const word = new Uint32Array(values);
+      for (let start = 0; start < size; start += 32) {
+        const end = Math.min(start + 32, size);
+        word.fill(0);
+        for (let row = start; row < end; row += 1) {
+          const bit = 1 << (row & 31);
+          if (width) {
+            let mask = width === 2 ? bytes[at] | (bytes[at + 1] << 8) : bytes[at];
+            at += width;
+            while (mask) {
+              const low = mask & -mask;
+              word[31 - Math.clz32(low)] |= bit;
+              mask ^= low;
+            }
+          } else {
+            const many = bytes[at];
+            at += 1;
+            for (let k = 0; k < many; k += 1) {
+              word[wide ? bytes[at] | (bytes[at + 1] << 8) : bytes[at]] |= bit;
+              at += wide ? 2 : 1;
+            }
+          }
+        }
+        const w = start >>> 5;
+        for (let v = 0; v < values; v += 1) sets[v][w] = word[v];
+      }
+      local.set(name, sets);
+    }
+    return local;
+  }
+
+  // A part's partners by row, and every facet's values over rows.
+  function loadRows(index, part) {
+    return cached(index.files, `rows:${part.rows}`, async () => {
+      const [bytes, ids] = await Promise.all([
+        loadBytes(index, part.rows),
+        part.set === null ? null : loadSet(index, part.set).then(members),
+      ]);
+      return { ids, size: part.size, local: readRows(index, bytes, part.size) };
+    });
+  }
+
+  // Partners in "most recently awarded" order, from the award file, fetched for that order only.
+  function loadRecent(index) {
+    if (!index.recent) {
+      index.recent = (async () => {
+        const award = await (await fetchOk(new URL(index.awardFile, index.url).href)).json();
+        return Array.from({ length: index.count }, (_, i) => i).sort((a, b) => {
+          const x = award[a] || Infinity;
+          const y = award[b] || Infinity;
+          return x === y ? a - b : x - y;
+        });
+      })();
+      index.recent.catch(() => { index.recent = null; });
+    }
+    return index.recent;
+  }
 
   function shardKeysFor(index, term) {
     return index.shardKeys.filter((key) => key.startsWith(term) || term.startsWith(key));
@@ -170,7 +296,7 @@
 
   function loadChunk(index, number) {
     return cached(index.chunks, number, async () => {
-      const file = new URL(index.cards.files[number], index.url).href;
+      const file = new URL(`cards-${index.cards.digest}-${number}.json`, index.url).href;
       return (await fetchOk(file)).json();
     });
   }
@@ -203,13 +329,28 @@
 
   // For one query word: partners whose name has it (exactly, or as the start of a word),
   // whose facet values' labels have it, or whose other text has it.
+  // What one query word reads: its term shards, and the facet values whose labels it starts.
+  function termCover(index, labels, term) {
+    const matched = labels.filter((label) => index.facets.has(label.facet)
+      && index.facets.get(label.facet).code.has(label.value)
+      && label.words.some((w) => w.startsWith(term)))
+      .map((label) => valuePart(index, label.facet, index.facets.get(label.facet).code.get(label.value)));
+    const keys = shardKeysFor(index, term);
+    const groups = index.rowKeys.filter((key) => key.startsWith(term) || term.startsWith(key));
+    return { keys, matched, parts: [...groups.map((k) => shardPart(index, k)), ...matched] };
+  }
+
   async function matchTerm(index, labels, term) {
     const count = index.count;
     const found = {
       nameExact: emptySet(count), namePrefix: emptySet(count), label: emptySet(count),
       otherExact: emptySet(count), otherPrefix: emptySet(count),
     };
-    const shards = await Promise.all(shardKeysFor(index, term).map((k) => loadShard(index, k)));
+    const { keys, matched } = termCover(index, labels, term);
+    const [shards, sets] = await Promise.all([
+      Promise.all(keys.map((k) => loadShard(index, k))),
+      Promise.all(matched.map((part) => loadSet(index, part.set))),
+    ]);
     for (const shard of shards) {
       shard.words.forEach((word, i) => {
         if (!word.startsWith(term)) return;
@@ -219,54 +360,202 @@
         readGaps(other, exact ? found.otherExact : found.otherPrefix);
       });
     }
-    for (const label of labels) {
-      if (label.words.some((w) => w.startsWith(term))) {
-        unite(found.label, index.sets[label.facet].get(label.value));
-      }
-    }
+    for (const set of sets) unite(found.label, set);
     const any = emptySet(count);
     for (const set of Object.values(found)) unite(any, set);
     return { found, any };
   }
 
+  // Which rows settle a view. A cover is a list of parts that together hold every partner
+  // the view can show:
+  // - the ticked values of a ticked facet: they settle every count but that facet's own,
+  //   which ignores its own selection;
+  // - for a search word, the term shards it reads and the facet values whose labels it
+  //   starts: they settle every count;
+  // - for one facet's counts only, each of its values (a value's rows count that value);
+  // - all partners.
+  // The view's partners come from the smallest cover of them; a facet whose counts the page
+  // already has (nothing else ticked, no search) needs no rows at all.
+  function plan(index, chosen, texts) {
+    const totals = (facet) => index.facets.get(facet).totals;
+    // What a cover costs: the rows still to fetch and read. A search whose words find more
+    // than half the partners reads the rows of all partners instead, one file that serves
+    // every later search too.
+    const cost = (cover) => cover.parts.reduce(
+      (t, p) => t + (index.files.has(`rows:${p.rows}`) ? 0 : p.size), 0);
+    const covers = [
+      ...Object.entries(chosen).map(([facet, codes]) => ({
+        of: facet, parts: codes.map((c) => valuePart(index, facet, c)) })),
+      ...texts.map((parts) => ({ of: null, parts })),
+    ].map((cover) => ({ ...cover, cost: cost(cover) }));
+    const everyone = { of: null, own: false, parts: [everyonePart(index)] };
+    everyone.cost = cost(everyone);
+    for (const cover of covers) {
+      if (cover.of === null && cover.cost > index.count / 2) cover.cost = Infinity;
+    }
+    const ticked = Object.keys(chosen).length > 0;
+    const shown = ticked ? covers.reduce((a, b) => (b.cost < a.cost ? b : a)) : null;
+    // A cover already chosen costs nothing more. A second round knows which covers the
+    // first chose for any facet, so a facet does not fetch its own values' rows when another
+    // facet's choice holds its partners too.
+    let fetched = new Set();
+    const best = (options) => options.reduce((a, b) => {
+      const x = fetched.has(a) ? 0 : a.cost;
+      const y = fetched.has(b) ? 0 : b.cost;
+      return y < x ? b : a;
+    });
+    const counts = new Map();
+    for (const round of [1, 2]) {
+      fetched = new Set([...(shown ? [shown] : []), ...(round === 2 ? counts.values() : [])]);
+      counts.clear();
+      for (const facet of index.order) {
+        const others = covers.filter((c) => c.of !== facet);
+        if (!others.length) continue;
+        const own = { of: facet, own: true,
+          parts: totals(facet).map((_, c) => valuePart(index, facet, c)) };
+        own.cost = cost(own);
+        const cover = best([...others, own, everyone]);
+        fetched.add(cover);
+        counts.set(facet, cover);
+      }
+    }
+    return { shown, counts };
+  }
+
+  // What one view keeps of the rows it loaded, worked out once a part: the rows the search
+  // finds, and the rows each ticked facet allows.
+  function viewOf(index, loaded, chosen, text) {
+    const found = new Map();
+    const allowed = new Map();
+    const holders = new Map();
+
+    function foundRows(part) {
+      if (!found.has(part.key)) {
+        const rows = loaded.get(part.key);
+        const kept = fullSet(rows.size);
+        if (text && rows.ids) {
+          rows.ids.forEach((number, row) => {
+            if (!has(text, number)) kept[row >>> 5] &= ~(1 << (row & 31));
+          });
+        } else if (text) {
+          intersect(kept, text);
+        }
+        found.set(part.key, kept);
+      }
+      return found.get(part.key);
+    }
+
+    function allowedRows(part, facet) {
+      const key = `${part.key} ${facet}`;
+      if (!allowed.has(key)) {
+        const rows = loaded.get(part.key);
+        const any = emptySet(rows.size);
+        for (const code of chosen[facet]) unite(any, rows.local.get(facet)[code]);
+        allowed.set(key, any);
+      }
+      return allowed.get(key);
+    }
+
+    // The parts of a cover overlap where a partner is in several: each row counts in the
+    // first part that holds its partner.
+    function firstHolders(cover) {
+      if (!holders.has(cover)) {
+        const seen = emptySet(index.count);
+        holders.set(cover, cover.parts.map((part) => {
+          const rows = loaded.get(part.key);
+          const kept = fullSet(rows.size);
+          if (!rows.ids || cover.own) return kept;
+          rows.ids.forEach((number, row) => {
+            if (has(seen, number)) kept[row >>> 5] &= ~(1 << (row & 31));
+            else add(seen, number);
+          });
+          return kept;
+        }));
+      }
+      return holders.get(cover);
+    }
+
+    // The rows of part `j` of a cover that the view keeps, but for `skip`'s own selection.
+    function kept(cover, j, skip) {
+      const part = cover.parts[j];
+      const rows = intersect(foundRows(part).slice(), firstHolders(cover)[j]);
+      for (const facet of Object.keys(chosen)) {
+        if (facet !== skip) intersect(rows, allowedRows(part, facet));
+      }
+      return rows;
+    }
+
+    return { kept };
+  }
+
+  function countFrom(index, view, cover, loaded, facet) {
+    const values = index.facets.get(facet).values;
+    const out = new Array(values.length).fill(0);
+    cover.parts.forEach((part, j) => {
+      const kept = view.kept(cover, j, facet);
+      if (cover.own) {
+        out[j] = countBoth(kept, kept);
+        return;
+      }
+      const sets = loaded.get(part.key).local.get(facet);
+      for (let c = 0; c < values.length; c += 1) out[c] += countBoth(kept, sets[c]);
+    });
+    return out;
+  }
+
   async function findPartners(index, labels, state) {
     const count = index.count;
     const terms = queryTerms(index, state.q);
-    const matches = await Promise.all(terms.map((t) => matchTerm(index, labels, t)));
-    const text = fullSet(count);
-    for (const match of matches) intersect(text, match.any);
-    // One set per ticked facet: its values united (OR); facets intersect (AND).
+    // The ticked values of each facet, by number: OR within a facet, AND across.
     const chosen = {};
     for (const facet of FACETS) {
       const ticked = state.selected[facet];
-      if (!ticked || !index.sets[facet]) continue;
-      const set = emptySet(count);
-      for (const value of ticked) {
-        const values = index.sets[facet].get(value);
-        if (values) unite(set, values);
-      }
-      chosen[facet] = set;
+      if (!ticked || !index.facets.has(facet)) continue;
+      const code = index.facets.get(facet).code;
+      chosen[facet] = [...new Set(ticked.filter((v) => code.has(v)).map((v) => code.get(v)))];
     }
-    const shown = text.slice();
-    for (const set of Object.values(chosen)) intersect(shown, set);
-    // A facet's counts: the view under every selection but its own.
+    // Every partner a word can find is in the rows of the shards and values it reads.
+    const wanted = plan(index, chosen, terms.map((t) => termCover(index, labels, t).parts));
+    // Without a ticked facet the view is the search's matches; covers are only for counts.
+    const ticked = wanted.shown !== null;
+    const parts = new Map();
+    for (const cover of [...(ticked ? [wanted.shown] : []), ...wanted.counts.values()]) {
+      for (const part of cover.parts) parts.set(part.key, part);
+    }
+    // The rows and the words' shards are fetched at once.
+    const [matches, rows] = await Promise.all([
+      Promise.all(terms.map((t) => matchTerm(index, labels, t))),
+      Promise.all([...parts.values()].map(async (part) => [part.key, await loadRows(index, part)])),
+    ]);
+    const loaded = new Map(rows);
+    let text = null;
+    if (matches.length) {
+      text = fullSet(count);
+      for (const match of matches) intersect(text, match.any);
+    }
+    const view = viewOf(index, loaded, chosen, text);
+    let shown = text || fullSet(count);
+    if (ticked) {
+      // With a facet ticked, the view's partners are the kept rows of the smallest cover.
+      shown = emptySet(count);
+      wanted.shown.parts.forEach((part, j) => {
+        const { ids } = loaded.get(part.key);
+        for (const row of members(view.kept(wanted.shown, j, null))) add(shown, ids[row]);
+      });
+    }
     const counts = {};
-    for (const facet of FACETS) {
-      if (!index.sets[facet]) continue;
-      let base = shown;
-      if (chosen[facet]) {
-        base = text.slice();
-        for (const [other, set] of Object.entries(chosen)) if (other !== facet) intersect(base, set);
-      }
-      counts[facet] = {};
-      for (const [value, set] of index.sets[facet]) counts[facet][value] = countBoth(base, set);
+    for (const facet of index.order) {
+      const { values, totals } = index.facets.get(facet);
+      const cover = wanted.counts.get(facet);
+      const numbers = cover ? countFrom(index, view, cover, loaded, facet) : totals;
+      counts[facet] = Object.fromEntries(values.map((v, c) => [v, numbers[c]]));
     }
-    return { results: order(index, shown, matches, state), counts };
+    return { results: await order(index, shown, matches, state), counts };
   }
 
-  function order(index, shown, matches, state) {
+  async function order(index, shown, matches, state) {
     const sort = state.sort || (matches.length ? "" : "name");
-    if (sort === "recent") return index.recent.filter((n) => has(shown, n));
+    if (sort === "recent") return (await loadRecent(index)).filter((n) => has(shown, n));
     const numbers = members(shown);
     if (sort === "name") return numbers;
     const score = new Float64Array(index.count);
@@ -507,13 +796,13 @@
       showFilters(state);
     }
 
-    function valuesOf(index, facet, number) {
-      return index.values[facet].filter((v) => has(index.sets[facet].get(v), number));
+    function valueOf(index, facet, code) {
+      return index.facets.has(facet) ? index.facets.get(facet).values[code] : undefined;
     }
 
     // Same markup as the server's _card.html, with the query's words marked.
-    function card(index, { number, record }) {
-      const [name, slug, logo, city, country, others, services, summary] = record;
+    function card(index, { record }) {
+      const [name, slug, logo, city, country, others, services, summary, held, tierCode] = record;
       const item = element("li", "pl-card");
       if (logo) {
         const img = element("img", "pl-card__logo");
@@ -536,7 +825,7 @@
       link.href = profilePattern.replace("SLUG", encodeURIComponent(slug));
       heading.append(link);
       body.append(heading);
-      const badges = valuesOf(index, "badge", number);
+      const badges = held.map((c) => valueOf(index, "badge", c));
       if (badges.length) {
         const line = element("p", "pl-card__badges");
         for (const id of badges) {
@@ -546,14 +835,14 @@
         }
         body.append(line);
       }
-      const tier = valuesOf(index, "tier", number)[0];
-      const code = index.values.country[country];
+      const tier = tierCode >= 0 ? valueOf(index, "tier", tierCode) : undefined;
+      const code = valueOf(index, "country", country);
       let place = `${city}, ${labels.country[code] || code}`;
       if (others) place += ` and ${plural(others, "more office", "more offices")}`;
       body.append(appendMarked(element("p", "pl-card__meta"),
         `${tier ? tierText(labels.tier[tier]) : extra.noTier} \u00b7 ${place}`, terms));
       if (summary) body.append(appendMarked(element("p", "pl-card__summary"), summary, terms));
-      const names = services.map((i) => labels.service[index.values.service[i]]);
+      const names = services.map((i) => labels.service[valueOf(index, "service", i)]);
       body.append(appendMarked(element("p", "pl-card__services"), names.join(", "), terms));
       item.append(body);
       return item;
