@@ -46,7 +46,7 @@ def index(catalog: Catalog) -> LocatorIndex:
     return build_locator_index(catalog, facets, compute_facets(facets, catalog.entries))
 
 
-def read_index(index: LocatorIndex) -> dict[str, object]:
+def read_index(index: LocatorIndex) -> dict[str, Any]:
     data = json.loads(index.files[index.index_path])
     assert isinstance(data, dict)
     return data
@@ -237,9 +237,9 @@ def test_names_summaries_and_cities_are_searchable(catalog: Catalog,
     rows = data["termRows"]
     assert isinstance(rows, dict)
     found: dict[str, set[int]] = {key: set() for key in rows}
-    for word, (in_name, in_other) in words.items():
+    for word, (name_hits, other_hits) in words.items():
         key = max((k for k in rows if word.startswith(k)), key=len)
-        found[key].update(in_name, in_other)
+        found[key].update(name_hits, other_hits)
     for key, (set_file, rows_file_name, size) in rows.items():
         holders = sorted(found[key])
         assert read_set(index.files[DATA_DIR + set_file], len(catalog.entries)) == holders
