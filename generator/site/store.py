@@ -2,9 +2,10 @@
 
 Each value sits in its own file, named by a key that is the SHA-256 of everything the value
 was computed from (see ``generator.site.prepare``): a key is never reused for another value,
-so a file is either right or not there. A file holds a header, the SHA-256 of its payload and
-the payload (zlib-compressed pickle); a file that is short, damaged or of another format is
-treated as missing and written again, never trusted. Files are written under a unique
+so a file is either right or not there. A file holds a header, the SHA-256 of its key and
+payload, and the payload (zlib-compressed pickle); a file that is short, damaged, of another
+format or of another key (a record copied over another's name) is treated as missing and
+written again, never trusted. Files are written under a unique
 temporary name in the same folder and renamed into place, so two builds sharing a cache
 never see each other's half-written files: the later rename replaces an equal file.
 
@@ -28,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 #: The first bytes of every cache file: the format, so an older layout is simply missed.
-MAGIC = b"partner-locator cache 1\n"
+MAGIC = b"partner-locator cache 2\n"
 _DIGEST = 32
 
 
@@ -55,7 +56,7 @@ class Store:
         if len(data) < head + _DIGEST or not data.startswith(MAGIC):
             return None
         payload = data[head + _DIGEST:]
-        if hashlib.sha256(payload).digest() != data[head:head + _DIGEST]:
+        if _checksum(key, payload) != data[head:head + _DIGEST]:
             return None
         try:
             return pickle.loads(zlib.decompress(payload))  # noqa: S301 - checked above
@@ -70,7 +71,7 @@ class Store:
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
             with temporary.open("wb") as handle:
-                handle.write(MAGIC + hashlib.sha256(payload).digest() + payload)
+                handle.write(MAGIC + _checksum(key, payload) + payload)
             temporary.replace(target)
         except OSError:
             temporary.unlink(missing_ok=True)
@@ -107,6 +108,12 @@ class Store:
         """Remove a temporary store; a named one stays for the next build."""
         if self.temporary:
             shutil.rmtree(self.root, ignore_errors=True)
+
+
+def _checksum(key: str, payload: bytes) -> bytes:
+    """What a file's header holds: the SHA-256 of its key and payload, so that a record is
+    valid only under its own name."""
+    return hashlib.sha256(key.encode("utf-8") + b"\n" + payload).digest()
 
 
 def digest(*parts: bytes | str) -> str:

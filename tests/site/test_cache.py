@@ -168,6 +168,33 @@ def test_a_damaged_cache_is_not_trusted(tmp_path: Path) -> None:
     assert all(store.get(p.name) is not None for p in finished)
 
 
+def test_a_record_under_another_records_name_is_not_trusted(tmp_path: Path) -> None:
+    """An intact record copied over another (its checksum is right, its key is not) is a
+    miss: the site shows the partner file as it is, not as it was."""
+    project = project_copy(tmp_path / "project")
+    site = tmp_path / "site"
+    build(project, site)
+    store = Store(project / ".cache" / "partner-locator")
+    before = {p.name for p in cache_files(project)}
+    _edit_partner(project, tmp_path)
+    build(project, site)
+
+    def of_partner(names: set[str]) -> Path:
+        found = [p for p in cache_files(project) if p.name in names and p.name[0] == "f"
+                 and (value := store.get(p.name)) is not None and value[1] is not None
+                 and value[1].entry.slug == PARTNER]
+        assert len(found) == 1
+        return found[0]
+
+    old = of_partner(before)
+    new = of_partner({p.name for p in cache_files(project)} - before)
+    new.write_bytes(old.read_bytes())
+    build(project, site)
+    page = site / "partners" / PARTNER / "index.html"
+    assert "Newly edited." in page.read_text(encoding="utf-8")
+    assert_same_as_cold(project, site, tmp_path)
+
+
 def test_two_builds_at_once_share_one_cache(tmp_path: Path) -> None:
     project = project_copy(tmp_path / "project")
     env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH, "NO_MKDOCS_2_WARNING": "1",
