@@ -26,7 +26,7 @@ from pathlib import Path
 
 from generator.site.badge_image import badge_for_day
 from generator.site.common import DataFile, PlannedPage
-from generator.site.prepare import PARALLEL_THRESHOLD, Context, Finished, outputs_of
+from generator.site.prepare import PARALLEL_THRESHOLD, Context, Finished, Outputs, outputs_of
 from generator.site.store import Store, digest
 from generator.site.theme_pages import fill
 from generator.site.urls import UrlStyle
@@ -129,8 +129,9 @@ class Writer:
         return True
 
 
-#: One profile to write: its outputs' key, the checked partner's key, its slug and shape.
-_Job = tuple[str, str, str, ShapeKey]
+#: One profile to write: its outputs' key, the checked partner's key, its slug and shape, and
+#: the outputs themselves when the store could not keep them.
+_Job = tuple[str, str, str, ShapeKey, Outputs | None]
 #: What the last build wrote for each profile, by the key of its outputs and shape: enough
 #: to link the files again without reading or filling anything, and the badge image to fill
 #: with the day.
@@ -156,13 +157,13 @@ def _write_chunk(jobs: list[_Job], setup: _Setup, last: Manifest) -> tuple[Tally
     style = UrlStyle(setup.directory_urls)
     manifest: Manifest = {}
     as_of = setup.context.as_of
-    for outputs_key, checked_key, slug, shape in jobs:
+    for outputs_key, checked_key, slug, shape, kept in jobs:
         key = outputs_key + setup.shape_keys[shape]
         known = last.get(key)
         if known is not None and writer.relink(known[0]):
             stamps, badge = known
         else:
-            outputs = outputs_of(store, outputs_key, checked_key, slug, setup.context)
+            outputs = outputs_of(store, outputs_key, checked_key, slug, setup.context, kept=kept)
             written = [write_page(writer, style, setup.shapes[shape], outputs.page)]
             written.extend(writer.write(data.path, data.read()) for data in outputs.files)
             stamps, badge = tuple(written), outputs.badge
@@ -195,7 +196,7 @@ def write_profiles(finished: Sequence[Finished], shapes: Mapping[ShapeKey, list[
     previous site are untouched since, are linked without being read; the store keeps what
     each build wrote for the next one.
     """
-    jobs: list[_Job] = [(f.outputs, f.checked, f.entry.slug, (f.described, f.headed))
+    jobs: list[_Job] = [(f.outputs, f.checked, f.entry.slug, (f.described, f.headed), f.kept)
                         for f in finished]
     store = Store(context.store)
     name = manifest_name(target, directory_urls=directory_urls)

@@ -359,7 +359,7 @@ class PartnerLocatorPlugin(BasePlugin[PartnerLocatorConfig]):  # type: ignore[no
             raise PluginError("partner-locator: the data was not loaded")
         try:
             return outputs_of(self.store, finished.outputs, finished.checked,
-                              finished.entry.slug, self.prepared.context)
+                              finished.entry.slug, self.prepared.context, kept=finished.kept)
         except OSError as exc:
             raise PluginError(f"partner-locator: {exc}") from None
 

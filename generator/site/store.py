@@ -17,6 +17,7 @@ temporary one, removed when the build ends.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import pickle
@@ -63,8 +64,9 @@ class Store:
         except Exception:
             return None
 
-    def put(self, key: str, value: Any) -> None:
-        """Keep ``value`` under ``key``; a cache that cannot be written is no error."""
+    def put(self, key: str, value: Any) -> bool:
+        """Keep ``value`` under ``key``; whether it was kept. A cache that cannot be written
+        (a full disk, a read-only folder, a file in its place) is no error."""
         payload = zlib.compress(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL), 1)
         target = self.path(key)
         temporary = target.parent / f".{key}.{secrets.token_hex(4)}.tmp"
@@ -74,7 +76,10 @@ class Store:
                 handle.write(MAGIC + _checksum(key, payload) + payload)
             temporary.replace(target)
         except OSError:
-            temporary.unlink(missing_ok=True)
+            with contextlib.suppress(OSError):  # its folder may be a file
+                temporary.unlink(missing_ok=True)
+            return False
+        return True
 
     def prune(self, used: set[str], *, days: float = 7) -> int:
         """Remove the values not in ``used`` that were last written more than ``days`` ago,

@@ -195,6 +195,21 @@ def test_a_record_under_another_records_name_is_not_trusted(tmp_path: Path) -> N
     assert_same_as_cold(project, site, tmp_path)
 
 
+def test_a_cache_that_cannot_be_written_is_no_error(tmp_path: Path) -> None:
+    """A file where the cache folder should be (or a full disk, a read-only folder): nothing
+    is kept, and the build is a cold build."""
+    project = project_copy(tmp_path / "project")
+    (project / ".cache").mkdir()
+    (project / ".cache" / "partner-locator").write_text("not a folder\n", encoding="utf-8")
+    site = tmp_path / "site"
+    build(project, site)
+    _edit_partner(project, tmp_path)
+    build(project, site)
+    assert (project / ".cache" / "partner-locator").read_text(encoding="utf-8") == \
+        "not a folder\n"
+    assert_same_as_cold(project, site, tmp_path)
+
+
 def test_two_builds_at_once_share_one_cache(tmp_path: Path) -> None:
     project = project_copy(tmp_path / "project")
     env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH, "NO_MKDOCS_2_WARNING": "1",
