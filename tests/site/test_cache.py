@@ -141,6 +141,25 @@ def test_unchanged_files_are_linked_from_the_previous_site(tmp_path: Path) -> No
     assert 0 < written < linked
 
 
+@pytest.mark.parametrize("folder", [f"partners/{PARTNER}", "logos"])
+def test_a_linked_folder_in_the_previous_site_is_not_followed(folder: str,
+                                                              tmp_path: Path) -> None:
+    """A folder of the published site replaced by a link to a copy elsewhere: no file of the
+    new site is linked to a file outside it."""
+    project = project_copy(tmp_path / "project")
+    site = tmp_path / "site"
+    build(project, site)
+    outside = tmp_path / "outside"
+    shutil.copytree(site / folder, outside)
+    shutil.rmtree(site / folder)
+    (site / folder).symlink_to(outside)
+    build(project, site)
+    foreign = {p.stat().st_ino for p in outside.iterdir()}
+    assert [p.name for p in (site / folder).iterdir() if p.stat().st_ino in foreign] == []
+    assert not (site / folder).is_symlink()
+    assert_same_as_cold(project, site, tmp_path)
+
+
 def test_a_damaged_cache_is_not_trusted(tmp_path: Path) -> None:
     project = project_copy(tmp_path / "project")
     site = tmp_path / "site"
