@@ -32,6 +32,8 @@ from typing import Any
 #: The first bytes of every cache file: the format, so an older layout is simply missed.
 MAGIC = b"partner-locator cache 2\n"
 _DIGEST = 32
+#: A value in use is marked so (its time set to now) when its time is older than this.
+_FRESH = 86_400
 
 
 class Store:
@@ -82,13 +84,15 @@ class Store:
         return True
 
     def prune(self, used: set[str], *, days: float = 7) -> int:
-        """Remove the values not in ``used`` that were last written more than ``days`` ago,
-        and temporary files left by stopped writers; the number of files removed.
+        """Remove the values that no build has used for more than ``days``, and temporary
+        files left by stopped writers; the number of files removed.
 
-        Values are written when they are made or replaced, so what a build still reads but
-        did not write keeps its age: ``used`` names every value this build read.
+        A file's time is its last use: it is set when the value is written, and each build
+        sets it again (at most once a day) on the values it uses, named by ``used``, so that
+        what another build sharing the cache (another branch's) still uses is kept.
         """
-        cutoff = time.time() - days * 86_400
+        now = time.time()
+        cutoff = now - days * 86_400
         removed = 0
         try:
             folders = list(os.scandir(self.root))
@@ -99,10 +103,12 @@ class Store:
                 continue
             with os.scandir(folder.path) as entries:
                 for entry in entries:
-                    if entry.name in used:
-                        continue
                     try:
-                        if entry.stat(follow_symlinks=False).st_mtime < cutoff:
+                        mtime = entry.stat(follow_symlinks=False).st_mtime
+                        if entry.name in used:
+                            if mtime < now - _FRESH:
+                                os.utime(entry.path, follow_symlinks=False)
+                        elif mtime < cutoff:
                             Path(entry.path).unlink()
                             removed += 1
                     except OSError:

@@ -295,6 +295,27 @@ def test_many_partners_in_worker_processes(tmp_path: Path) -> None:
     assert_same_as_cold(project, site, tmp_path, SOURCE_DATE_EPOCH=str(int(EPOCH) + DAY))
 
 
+def test_records_another_build_reads_are_not_removed(tmp_path: Path) -> None:
+    """Two projects share a cache (a branch with its own program.yml): what one of them
+    read yesterday is in use, however old, and the other's pruning keeps it."""
+    cache = tmp_path / "cache"
+    main, branch = project_copy(tmp_path / "main"), project_copy(tmp_path / "branch")
+    for project in (main, branch):
+        set_plugin_options(project, cache_dir=str(cache))
+    _edit_program(branch, tmp_path)
+    build(main, tmp_path / "main-site")
+    build(branch, tmp_path / "branch-site")
+    week_ago = time.time() - 8 * DAY
+    for path in cache.rglob("*"):
+        if path.is_file():
+            os.utime(path, (week_ago, week_ago))
+    before = {p.name for p in cache.rglob("*") if p.is_file()}
+    build(branch, tmp_path / "branch-site")  # reads its own records, writes none
+    result = build(main, tmp_path / "main-site")
+    assert "unused for a week removed" not in result.output
+    assert {p.name for p in cache.rglob("*") if p.is_file()} >= before
+
+
 def test_records_unused_for_a_week_are_removed(tmp_path: Path) -> None:
     project = project_copy(tmp_path / "project")
     site = tmp_path / "site"
