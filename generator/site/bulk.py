@@ -4,8 +4,9 @@ A new site is always a whole new folder (``generator.site.publish``), but most o
 are usually the bytes the published site already has. Such a file is hard-linked from the
 published site into the new one instead of being written again: the new folder is complete
 on its own, the rename still publishes it in one step, and the old folder's removal leaves
-the linked files in place. Only regular files are linked; anything else in the old site is
-ignored, and a file that cannot be linked (another filesystem, a read-only old site) is
+the linked files in place. Only regular files are linked, and only from real folders of the
+old site: a symlink there, to a file or to a folder, is never followed. Anything else in the
+old site is ignored, and a file that cannot be linked (another filesystem, a read-only old site) is
 written.
 
 Profiles are filled into their theme shapes (``generator.site.theme_pages``) by worker
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import posixpath
 import stat
 import sys
 from collections.abc import Mapping, Sequence
@@ -26,7 +28,7 @@ from pathlib import Path
 
 from generator.site.badge_image import badge_for_day
 from generator.site.common import DataFile, PlannedPage
-from generator.site.prepare import PARALLEL_THRESHOLD, Context, Finished, outputs_of
+from generator.site.prepare import PARALLEL_THRESHOLD, Context, Finished, Outputs, outputs_of
 from generator.site.store import Store, digest
 from generator.site.theme_pages import fill
 from generator.site.urls import UrlStyle
@@ -63,12 +65,16 @@ class Writer:
     previous: Path | None
     tally: Tally = field(default_factory=Tally)
     _made: set[Path] = field(default_factory=set)
+    #: Folders of the previous site (relative paths) by whether they are real folders all the
+    #: way down from its root, not links to folders elsewhere.
+    _real: dict[str, bool] = field(default_factory=dict)
 
     def write(self, path: str, data: bytes) -> Stamp:
         """Put ``data`` at ``path`` (relative to the site's root)."""
         target = self._target(path)
         self.tally.size += len(data)
-        if self.previous is not None and self._link(self.previous / path, target, data):
+        if self.previous is not None and self._inside(path) \
+                and self._link(self.previous / path, target, data):
             self.tally.linked += 1
         else:
             target.write_bytes(data)
@@ -82,6 +88,8 @@ class Writer:
         if self.previous is None:
             return False
         for path, size, mtime, inode in stamps:
+            if not self._inside(path):
+                return False
             try:
                 info = (self.previous / path).lstat()
             except OSError:
@@ -99,6 +107,23 @@ class Writer:
             self.tally.linked += 1
             self.tally.size += size
         return True
+
+    def _inside(self, path: str) -> bool:
+        """Whether every folder of ``path`` in the previous site is a real folder, so that
+        its file there is a file of the previous site and not one a link leads to."""
+        parent = posixpath.dirname(path)
+        if not parent or self.previous is None:
+            return self.previous is not None
+        known = self._real.get(parent)
+        if known is None:
+            try:
+                mode = os.lstat(self.previous / parent).st_mode
+            except OSError:
+                known = False
+            else:
+                known = stat.S_ISDIR(mode) and self._inside(parent)
+            self._real[parent] = known
+        return known
 
     def _target(self, path: str) -> Path:
         target = self.root / path
@@ -129,8 +154,9 @@ class Writer:
         return True
 
 
-#: One profile to write: its outputs' key, the checked partner's key, its slug and shape.
-_Job = tuple[str, str, str, ShapeKey]
+#: One profile to write: its outputs' key, the checked partner's key, its slug and shape, and
+#: the outputs themselves when the store could not keep them.
+_Job = tuple[str, str, str, ShapeKey, Outputs | None]
 #: What the last build wrote for each profile, by the key of its outputs and shape: enough
 #: to link the files again without reading or filling anything, and the badge image to fill
 #: with the day.
@@ -156,13 +182,13 @@ def _write_chunk(jobs: list[_Job], setup: _Setup, last: Manifest) -> tuple[Tally
     style = UrlStyle(setup.directory_urls)
     manifest: Manifest = {}
     as_of = setup.context.as_of
-    for outputs_key, checked_key, slug, shape in jobs:
+    for outputs_key, checked_key, slug, shape, kept in jobs:
         key = outputs_key + setup.shape_keys[shape]
         known = last.get(key)
         if known is not None and writer.relink(known[0]):
             stamps, badge = known
         else:
-            outputs = outputs_of(store, outputs_key, checked_key, slug, setup.context)
+            outputs = outputs_of(store, outputs_key, checked_key, slug, setup.context, kept=kept)
             written = [write_page(writer, style, setup.shapes[shape], outputs.page)]
             written.extend(writer.write(data.path, data.read()) for data in outputs.files)
             stamps, badge = tuple(written), outputs.badge
@@ -195,7 +221,7 @@ def write_profiles(finished: Sequence[Finished], shapes: Mapping[ShapeKey, list[
     previous site are untouched since, are linked without being read; the store keeps what
     each build wrote for the next one.
     """
-    jobs: list[_Job] = [(f.outputs, f.checked, f.entry.slug, (f.described, f.headed))
+    jobs: list[_Job] = [(f.outputs, f.checked, f.entry.slug, (f.described, f.headed), f.kept)
                         for f in finished]
     store = Store(context.store)
     name = manifest_name(target, directory_urls=directory_urls)

@@ -21,6 +21,7 @@ import json
 import logging
 import os
 import shutil
+import stat
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date
@@ -359,7 +360,7 @@ class PartnerLocatorPlugin(BasePlugin[PartnerLocatorConfig]):  # type: ignore[no
             raise PluginError("partner-locator: the data was not loaded")
         try:
             return outputs_of(self.store, finished.outputs, finished.checked,
-                              finished.entry.slug, self.prepared.context)
+                              finished.entry.slug, self.prepared.context, kept=finished.kept)
         except OSError as exc:
             raise PluginError(f"partner-locator: {exc}") from None
 
@@ -557,15 +558,18 @@ def plan_name(context: Context, target: Path) -> str:
 
 
 def _set_aside(site_dir: Path) -> Path | None:
-    """Move a served site's folder aside and leave an empty one in its place."""
+    """Move a served site's folder aside and leave an empty one in its place, with the same
+    mode (MkDocs serves from a folder only its user can read)."""
     aside = site_dir.with_name(f".{site_dir.name}.previous")
     if os.path.lexists(aside):
         shutil.rmtree(aside, ignore_errors=True)
     try:
         if not site_dir.is_dir() or not any(site_dir.iterdir()):
             return None
+        mode = stat.S_IMODE(site_dir.stat().st_mode)
         site_dir.rename(aside)
-        site_dir.mkdir()
+        site_dir.mkdir(mode=0o700)
+        site_dir.chmod(mode)
     except OSError:
         return None
     return aside

@@ -106,6 +106,9 @@ class Finished:
     #: Whether the profile has a description and a heading (its theme shape).
     described: bool
     headed: bool
+    #: The outputs themselves when the store could not keep them (a cache that cannot be
+    #: written): the build then does not depend on reading them back.
+    kept: Outputs | None = None
 
 
 @dataclass(frozen=True)
@@ -197,10 +200,10 @@ def render_partner(partner: Partner, logo: bytes | None, context: Context, store
     badge = DataFile(badge_file_path(entry.slug), badge_template(entry, program))
     outputs = Outputs(page, tuple(files), badge)
     outputs_key = "o" + digest(key, context.as_of.isoformat())
-    store.put(outputs_key, outputs)
+    stored = store.put(outputs_key, outputs)
     public = replace(entry, partner=partner.model_copy(update=PRIVATE))
     finished = Finished(public, outputs_key, checked, page.description is not None,
-                        "<h1" in str(page.body))
+                        "<h1" in str(page.body), None if stored else outputs)
     return finished, outputs, until
 
 
@@ -300,10 +303,12 @@ def _run(paths: list[Path], names: list[list[str]], context: Context) -> Iterato
 
 
 def outputs_of(store: Store, outputs_key: str, checked_key: str, slug: str,
-               context: Context) -> Outputs:
-    """A finished partner's page and files. A record lost or damaged since the partner was
-    finished is made again from the checked partner (its entry is the same on every day its
-    record serves); never trusted."""
+               context: Context, *, kept: Outputs | None = None) -> Outputs:
+    """A finished partner's page and files: ``kept`` when the store could not keep them.
+    A record lost or damaged since the partner was finished is made again from the checked
+    partner (its entry is the same on every day its record serves); never trusted."""
+    if kept is not None:
+        return kept
     outputs = store.get(outputs_key)
     if isinstance(outputs, Outputs):
         return outputs

@@ -2,9 +2,10 @@
 
 Each value sits in its own file, named by a key that is the SHA-256 of everything the value
 was computed from (see ``generator.site.prepare``): a key is never reused for another value,
-so a file is either right or not there. A file holds a header, the SHA-256 of its payload and
-the payload (zlib-compressed pickle); a file that is short, damaged or of another format is
-treated as missing and written again, never trusted. Files are written under a unique
+so a file is either right or not there. A file holds a header, the SHA-256 of its key and
+payload, and the payload (zlib-compressed pickle); a file that is short, damaged, of another
+format or of another key (a record copied over another's name) is treated as missing and
+written again, never trusted. Files are written under a unique
 temporary name in the same folder and renamed into place, so two builds sharing a cache
 never see each other's half-written files: the later rename replaces an equal file.
 
@@ -16,6 +17,7 @@ temporary one, removed when the build ends.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import pickle
@@ -28,8 +30,10 @@ from pathlib import Path
 from typing import Any
 
 #: The first bytes of every cache file: the format, so an older layout is simply missed.
-MAGIC = b"partner-locator cache 1\n"
+MAGIC = b"partner-locator cache 2\n"
 _DIGEST = 32
+#: A value in use is marked so (its time set to now) when its time is older than this.
+_FRESH = 86_400
 
 
 class Store:
@@ -55,34 +59,40 @@ class Store:
         if len(data) < head + _DIGEST or not data.startswith(MAGIC):
             return None
         payload = data[head + _DIGEST:]
-        if hashlib.sha256(payload).digest() != data[head:head + _DIGEST]:
+        if _checksum(key, payload) != data[head:head + _DIGEST]:
             return None
         try:
             return pickle.loads(zlib.decompress(payload))  # noqa: S301 - checked above
         except Exception:
             return None
 
-    def put(self, key: str, value: Any) -> None:
-        """Keep ``value`` under ``key``; a cache that cannot be written is no error."""
+    def put(self, key: str, value: Any) -> bool:
+        """Keep ``value`` under ``key``; whether it was kept. A cache that cannot be written
+        (a full disk, a read-only folder, a file in its place) is no error."""
         payload = zlib.compress(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL), 1)
         target = self.path(key)
         temporary = target.parent / f".{key}.{secrets.token_hex(4)}.tmp"
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
             with temporary.open("wb") as handle:
-                handle.write(MAGIC + hashlib.sha256(payload).digest() + payload)
+                handle.write(MAGIC + _checksum(key, payload) + payload)
             temporary.replace(target)
         except OSError:
-            temporary.unlink(missing_ok=True)
+            with contextlib.suppress(OSError):  # its folder may be a file
+                temporary.unlink(missing_ok=True)
+            return False
+        return True
 
     def prune(self, used: set[str], *, days: float = 7) -> int:
-        """Remove the values not in ``used`` that were last written more than ``days`` ago,
-        and temporary files left by stopped writers; the number of files removed.
+        """Remove the values that no build has used for more than ``days``, and temporary
+        files left by stopped writers; the number of files removed.
 
-        Values are written when they are made or replaced, so what a build still reads but
-        did not write keeps its age: ``used`` names every value this build read.
+        A file's time is its last use: it is set when the value is written, and each build
+        sets it again (at most once a day) on the values it uses, named by ``used``, so that
+        what another build sharing the cache (another branch's) still uses is kept.
         """
-        cutoff = time.time() - days * 86_400
+        now = time.time()
+        cutoff = now - days * 86_400
         removed = 0
         try:
             folders = list(os.scandir(self.root))
@@ -93,10 +103,12 @@ class Store:
                 continue
             with os.scandir(folder.path) as entries:
                 for entry in entries:
-                    if entry.name in used:
-                        continue
                     try:
-                        if entry.stat(follow_symlinks=False).st_mtime < cutoff:
+                        mtime = entry.stat(follow_symlinks=False).st_mtime
+                        if entry.name in used:
+                            if mtime < now - _FRESH:
+                                os.utime(entry.path, follow_symlinks=False)
+                        elif mtime < cutoff:
                             Path(entry.path).unlink()
                             removed += 1
                     except OSError:
@@ -107,6 +119,12 @@ class Store:
         """Remove a temporary store; a named one stays for the next build."""
         if self.temporary:
             shutil.rmtree(self.root, ignore_errors=True)
+
+
+def _checksum(key: str, payload: bytes) -> bytes:
+    """What a file's header holds: the SHA-256 of its key and payload, so that a record is
+    valid only under its own name."""
+    return hashlib.sha256(key.encode("utf-8") + b"\n" + payload).digest()
 
 
 def digest(*parts: bytes | str) -> str:

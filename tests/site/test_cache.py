@@ -141,6 +141,25 @@ def test_unchanged_files_are_linked_from_the_previous_site(tmp_path: Path) -> No
     assert 0 < written < linked
 
 
+@pytest.mark.parametrize("folder", [f"partners/{PARTNER}", "logos"])
+def test_a_linked_folder_in_the_previous_site_is_not_followed(folder: str,
+                                                              tmp_path: Path) -> None:
+    """A folder of the published site replaced by a link to a copy elsewhere: no file of the
+    new site is linked to a file outside it."""
+    project = project_copy(tmp_path / "project")
+    site = tmp_path / "site"
+    build(project, site)
+    outside = tmp_path / "outside"
+    shutil.copytree(site / folder, outside)
+    shutil.rmtree(site / folder)
+    (site / folder).symlink_to(outside)
+    build(project, site)
+    foreign = {p.stat().st_ino for p in outside.iterdir()}
+    assert [p.name for p in (site / folder).iterdir() if p.stat().st_ino in foreign] == []
+    assert not (site / folder).is_symlink()
+    assert_same_as_cold(project, site, tmp_path)
+
+
 def test_a_damaged_cache_is_not_trusted(tmp_path: Path) -> None:
     project = project_copy(tmp_path / "project")
     site = tmp_path / "site"
@@ -166,6 +185,48 @@ def test_a_damaged_cache_is_not_trusted(tmp_path: Path) -> None:
     finished = [p for p in cache_files(project) if p.name.startswith("f")]
     assert len(finished) > 40
     assert all(store.get(p.name) is not None for p in finished)
+
+
+def test_a_record_under_another_records_name_is_not_trusted(tmp_path: Path) -> None:
+    """An intact record copied over another (its checksum is right, its key is not) is a
+    miss: the site shows the partner file as it is, not as it was."""
+    project = project_copy(tmp_path / "project")
+    site = tmp_path / "site"
+    build(project, site)
+    store = Store(project / ".cache" / "partner-locator")
+    before = {p.name for p in cache_files(project)}
+    _edit_partner(project, tmp_path)
+    build(project, site)
+
+    def of_partner(names: set[str]) -> Path:
+        found = [p for p in cache_files(project) if p.name in names and p.name[0] == "f"
+                 and (value := store.get(p.name)) is not None and value[1] is not None
+                 and value[1].entry.slug == PARTNER]
+        assert len(found) == 1
+        return found[0]
+
+    old = of_partner(before)
+    new = of_partner({p.name for p in cache_files(project)} - before)
+    new.write_bytes(old.read_bytes())
+    build(project, site)
+    page = site / "partners" / PARTNER / "index.html"
+    assert "Newly edited." in page.read_text(encoding="utf-8")
+    assert_same_as_cold(project, site, tmp_path)
+
+
+def test_a_cache_that_cannot_be_written_is_no_error(tmp_path: Path) -> None:
+    """A file where the cache folder should be (or a full disk, a read-only folder): nothing
+    is kept, and the build is a cold build."""
+    project = project_copy(tmp_path / "project")
+    (project / ".cache").mkdir()
+    (project / ".cache" / "partner-locator").write_text("not a folder\n", encoding="utf-8")
+    site = tmp_path / "site"
+    build(project, site)
+    _edit_partner(project, tmp_path)
+    build(project, site)
+    assert (project / ".cache" / "partner-locator").read_text(encoding="utf-8") == \
+        "not a folder\n"
+    assert_same_as_cold(project, site, tmp_path)
 
 
 def test_two_builds_at_once_share_one_cache(tmp_path: Path) -> None:
@@ -232,6 +293,27 @@ def test_many_partners_in_worker_processes(tmp_path: Path) -> None:
     page = site / "partners" / some.stem / "index.html"
     assert "Newly edited." in page.read_text(encoding="utf-8")
     assert_same_as_cold(project, site, tmp_path, SOURCE_DATE_EPOCH=str(int(EPOCH) + DAY))
+
+
+def test_records_another_build_reads_are_not_removed(tmp_path: Path) -> None:
+    """Two projects share a cache (a branch with its own program.yml): what one of them
+    read yesterday is in use, however old, and the other's pruning keeps it."""
+    cache = tmp_path / "cache"
+    main, branch = project_copy(tmp_path / "main"), project_copy(tmp_path / "branch")
+    for project in (main, branch):
+        set_plugin_options(project, cache_dir=str(cache))
+    _edit_program(branch, tmp_path)
+    build(main, tmp_path / "main-site")
+    build(branch, tmp_path / "branch-site")
+    week_ago = time.time() - 8 * DAY
+    for path in cache.rglob("*"):
+        if path.is_file():
+            os.utime(path, (week_ago, week_ago))
+    before = {p.name for p in cache.rglob("*") if p.is_file()}
+    build(branch, tmp_path / "branch-site")  # reads its own records, writes none
+    result = build(main, tmp_path / "main-site")
+    assert "unused for a week removed" not in result.output
+    assert {p.name for p in cache.rglob("*") if p.is_file()} >= before
 
 
 def test_records_unused_for_a_week_are_removed(tmp_path: Path) -> None:

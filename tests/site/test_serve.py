@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import os
 import socket
+import stat
 import subprocess
 import sys
 import time
@@ -126,3 +127,24 @@ def test_serve_rebuilds_when_a_partner_file_changes(served: tuple[Path, str, Pat
     _wait(lambda: NAME in _get(profile), 60, "recovery after the fix", log)
     assert ERROR_TITLE not in _get(root)
     assert ERROR_TITLE not in _get(f"{root}partners/not-a-partner-yet/")
+
+
+@pytest.mark.slow
+def test_a_rebuild_keeps_the_served_folder_private(tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """MkDocs serves from a temporary folder only its user can read; a rebuild, which sets
+    the last site aside and starts an empty folder, keeps that folder's mode."""
+    temporary = tmp_path / "temporary"
+    temporary.mkdir()
+    monkeypatch.setenv("TMPDIR", str(temporary))
+    with serving(tmp_path) as (project, root, log):
+        profile = f"{root}partners/{SLUG}/"
+        _wait(lambda: NAME in _get(profile), 120, "the first build", log)
+        (folder,) = [p for p in temporary.iterdir() if p.name.startswith("mkdocs_")]
+        assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+        partner = project / "partners" / f"{SLUG}.yml"
+        text = partner.read_text(encoding="utf-8")
+        partner.write_text(text.replace(f"name: {NAME}\n", "name: Northwind Renamed\n"),
+                           encoding="utf-8")
+        _wait(lambda: "Northwind Renamed" in _get(profile), 60, "the renamed partner", log)
+        assert stat.S_IMODE(folder.stat().st_mode) == 0o700
