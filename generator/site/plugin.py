@@ -341,8 +341,9 @@ class PartnerLocatorPlugin(BasePlugin[PartnerLocatorConfig]):  # type: ignore[no
         store, prepared = self.store, self.prepared
         if store is None or store.temporary or prepared is None or prepared.context is None:
             return
+        plan = plan_name(prepared.context, target)
         used = used_keys(prepared) | {
-            plan_name(prepared.context, target),
+            plan, "q" + plan[1:],
             manifest_name(target, directory_urls=config.use_directory_urls),
         }
         removed = store.prune(used)
@@ -374,12 +375,15 @@ class PartnerLocatorPlugin(BasePlugin[PartnerLocatorConfig]):  # type: ignore[no
         name = plan_name(prepared.context, target)
         key = digest(prepared.context.site, self.as_of.isoformat(),
                      *(f.outputs for f in prepared.finished))
-        kept = store.get(name)
-        if isinstance(kept, tuple) and len(kept) == 2 and kept[0] == key \
-                and isinstance(kept[1], SitePlan):
-            return kept[1]
+        # The key is kept on its own, so that a changed build does not read the whole plan.
+        if store.get("q" + name[1:]) == key:
+            kept = store.get(name)
+            if isinstance(kept, tuple) and len(kept) == 2 and kept[0] == key \
+                    and isinstance(kept[1], SitePlan):
+                return kept[1]
         plan = plan_site(catalog, self.partners_dir, options, site_url, per_partner=False)
         store.put(name, (key, plan))
+        store.put("q" + name[1:], key)
         return plan
 
     def _target(self, config: MkDocsConfig) -> Path:
