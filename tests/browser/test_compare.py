@@ -99,8 +99,9 @@ def test_the_address_reproduces_the_view_in_a_fresh_browser(browser: Any, browse
     page.wait_for_function("() => new URLSearchParams(location.search).getAll('p').length === 3")
     assert compared(page) == [e.name for e in chosen[1:]]
     page.go_back()
-    page.wait_for_function("() => document.querySelectorAll('.pl-compare__table thead th')"
-                           ".length === 4")
+    # The view is drawn again from the address: wait for the four names, not the header alone.
+    page.wait_for_function("() => document.querySelectorAll("
+                           "'.pl-compare__table thead .pl-compare__name').length === 4")
     assert compared(page) == [e.name for e in chosen]
     context.close()
 
