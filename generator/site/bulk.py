@@ -23,12 +23,12 @@ import stat
 import sys
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from generator.site.badge_image import badge_for_day
 from generator.site.common import DataFile, PlannedPage
-from generator.site.prepare import PARALLEL_THRESHOLD, Context, Finished, Outputs, outputs_of
+from generator.site.prepare import PARALLEL_THRESHOLD, Context, Finished, outputs_of
 from generator.site.store import Store, digest
 from generator.site.theme_pages import fill
 from generator.site.urls import UrlStyle
@@ -154,9 +154,6 @@ class Writer:
         return True
 
 
-#: One profile to write: its outputs' key, the checked partner's key, its slug and shape, and
-#: the outputs themselves when the store could not keep them.
-_Job = tuple[str, str, str, ShapeKey, Outputs | None]
 #: What the last build wrote for each profile, by the key of its outputs and shape: enough
 #: to link the files again without reading or filling anything, and the badge image to fill
 #: with the day.
@@ -176,19 +173,24 @@ class _Setup:
     shape_keys: Mapping[ShapeKey, str]
 
 
-def _write_chunk(jobs: list[_Job], setup: _Setup, last: Manifest) -> tuple[Tally, Manifest]:
+def _shape(done: Finished) -> ShapeKey:
+    return (done.described, done.headed)
+
+
+def _write_chunk(jobs: list[Finished], setup: _Setup, last: Manifest) -> tuple[Tally, Manifest]:
     store = Store(setup.context.store)
     writer = Writer(setup.root, setup.previous)
     style = UrlStyle(setup.directory_urls)
     manifest: Manifest = {}
     as_of = setup.context.as_of
-    for outputs_key, checked_key, slug, shape, kept in jobs:
-        key = outputs_key + setup.shape_keys[shape]
+    for done in jobs:
+        shape = _shape(done)
+        key = done.outputs + setup.shape_keys[shape]
         known = last.get(key)
         if known is not None and writer.relink(known[0]):
             stamps, badge = known
         else:
-            outputs = outputs_of(store, outputs_key, checked_key, slug, setup.context, kept=kept)
+            outputs = outputs_of(store, done, setup.context)
             written = [write_page(writer, style, setup.shapes[shape], outputs.page)]
             written.extend(writer.write(data.path, data.read()) for data in outputs.files)
             stamps, badge = tuple(written), outputs.badge
@@ -221,8 +223,7 @@ def write_profiles(finished: Sequence[Finished], shapes: Mapping[ShapeKey, list[
     previous site are untouched since, are linked without being read; the store keeps what
     each build wrote for the next one.
     """
-    jobs: list[_Job] = [(f.outputs, f.checked, f.entry.slug, (f.described, f.headed), f.kept)
-                        for f in finished]
+    jobs = [f.row() if f.kept is None else replace(f, entry=None) for f in finished]
     store = Store(context.store)
     name = manifest_name(target, directory_urls=directory_urls)
     last = store.get(name) if previous is not None else None
@@ -237,7 +238,7 @@ def write_profiles(finished: Sequence[Finished], shapes: Mapping[ShapeKey, list[
         chunks = [jobs[i:i + _CHUNK] for i in range(0, len(jobs), _CHUNK)]
         # Each chunk is sent what the last build wrote for its own profiles only.
         slices = [{k: known[k] for job in chunk
-                   if (k := job[0] + shape_keys[job[3]]) in known} for chunk in chunks]
+                   if (k := job.outputs + shape_keys[_shape(job)]) in known} for chunk in chunks]
         pool_context = multiprocessing.get_context("fork" if sys.platform == "linux"
                                                    else "spawn")
         with ProcessPoolExecutor(max_workers=workers, mp_context=pool_context) as pool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import gzip
 import json
 import subprocess
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -182,17 +182,19 @@ def git_days(folder: Path) -> dict[Path, date]:
     return days
 
 
-def sitemap_pages(catalog: Catalog, plan_pages: Sequence[tuple[str, str]], *,
+def sitemap_pages(partners: Iterable[tuple[str, str | None]],
+                  plan_pages: Sequence[tuple[str, str]], *,
                   doc_pages: Sequence[str], docs_dir: Path, partners_dir: Path,
                   urls: UrlStyle) -> list[SitemapPage]:
     """Every page of the site with its sources: ``docs/`` pages their Markdown (handbook pages
     also ``program.yml``, whose figures they show), profiles their partner file and logo.
 
+    ``partners`` are each partner's slug and logo file (as its partner file names it);
     ``plan_pages`` are the generated pages as (source path, kind); generated pages other than
     profiles (the locator, the directory) have no single source and get no day.
     """
     program = str(partners_dir / "program.yml")
-    by_src = {profile_src(e.slug): e for e in catalog.entries}
+    by_src = {profile_src(slug): (slug, logo) for slug, logo in partners}
     pages = []
     for src in sorted(doc_pages):
         sources = [str(docs_dir / src)]
@@ -200,13 +202,14 @@ def sitemap_pages(catalog: Catalog, plan_pages: Sequence[tuple[str, str]], *,
             sources.append(program)
         pages.append(SitemapPage(urls.page_url(src), tuple(sources)))
     for src, _kind in plan_pages:
-        entry = by_src.get(src)
-        if entry is None:
+        partner = by_src.get(src)
+        if partner is None:
             pages.append(SitemapPage(urls.page_url(src)))
             continue
-        sources = [str(partners_dir / f"{entry.slug}.yml")]
-        if entry.partner.logo:
-            sources.append(str(partners_dir / entry.partner.logo))
+        slug, logo = partner
+        sources = [str(partners_dir / f"{slug}.yml")]
+        if logo:
+            sources.append(str(partners_dir / logo))
         pages.append(SitemapPage(urls.page_url(src), tuple(sources)))
     return pages
 

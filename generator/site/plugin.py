@@ -39,7 +39,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils import CountHandler
 from mkdocs.utils.templates import TemplateContext
 
-from generator.catalog import Catalog
+from generator.catalog import Catalog, CatalogEntry
 from generator.diagnostics import DataError, Diagnostic
 from generator.site.badge_image import badge_for_day
 from generator.site.bulk import Writer, manifest_name, write_page, write_profiles
@@ -50,9 +50,10 @@ from generator.site.common import (
     PlannedPage,
     SiteOptions,
     SitePlan,
+    plural,
 )
 from generator.site.config import PartnerLocatorConfig, resolve_as_of
-from generator.site.markers import MarkerError, expand_markers
+from generator.site.markers import MARKER, MarkerError, expand_markers
 from generator.site.opendata import git_days, sitemap_files, sitemap_pages
 from generator.site.pages import plan_site
 from generator.site.prepare import (
@@ -119,8 +120,11 @@ class PartnerLocatorPlugin(BasePlugin[PartnerLocatorConfig]):  # type: ignore[no
 
     def __init__(self) -> None:
         self.partners_dir = Path("partners")
-        self.catalog: Catalog | None = None
         self.plan: SitePlan | None = None
+        #: The key of this build's plan of lists: what the catalog's outputs are cached by.
+        self.plan_key = ""
+        #: Names of the store's values this build read or wrote by name (marker pages).
+        self.kept_names: set[str] = set()
         self.planned: dict[str, PlannedPage] = {}
         self.stamped: list[PlannedPage] = []
         self.nav: Navigation | None = None
@@ -142,6 +146,9 @@ class PartnerLocatorPlugin(BasePlugin[PartnerLocatorConfig]):  # type: ignore[no
         #: Under ``mkdocs serve``: the last build's site, set aside before MkDocs empties the
         #: folder, so that unchanged files are linked from it rather than written again.
         self.aside: Path | None = None
+        #: Partners' entries by key, kept across ``mkdocs serve`` rebuilds: a rebuild reads
+        #: from the store only the entries it has not seen.
+        self.entries: dict[str, CatalogEntry] = {}
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Remember the command: only ``build`` publishes atomically, only ``serve`` shows
@@ -150,7 +157,8 @@ class PartnerLocatorPlugin(BasePlugin[PartnerLocatorConfig]):  # type: ignore[no
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         """Reset state (``mkdocs serve`` rebuilds), find the data, add the theme parts."""
-        self.catalog, self.plan, self.planned, self.stamped = None, None, {}, []
+        self.plan, self.planned, self.stamped, self.plan_key = None, {}, [], ""
+        self.kept_names = set()
         self.nav, self.env, self.broken = None, None, None
         self._close_store()
         root = Path(config.config_file_path or ".").resolve().parent
@@ -206,9 +214,6 @@ class PartnerLocatorPlugin(BasePlugin[PartnerLocatorConfig]):  # type: ignore[no
             # Warnings (a logo part dropped, a country no region claims) leave the data valid;
             # they are logged below warning level so that a strict build still publishes.
             log.info("partner-locator: %s", warning.format())
-        self.catalog = self.prepared.catalog
-        if self.catalog is None:
-            raise PluginError("partner-locator: the data was not finished")
         plan = self._aggregate_plan(options, _site_url(config), self._target(config))
         if not self.config.stamp_pages:
             # Every profile through MkDocs' own page pipeline: all of them in memory.
@@ -219,7 +224,11 @@ class PartnerLocatorPlugin(BasePlugin[PartnerLocatorConfig]):  # type: ignore[no
                            files=(*plan.files, *(d for o in outputs for d in o.files), *badges))
         self.plan = plan
         self.planned = {p.src_uri: p for p in self.plan.pages}
-        log.info("partner-locator: %d partners as of %s", len(self.catalog.entries), self.as_of)
+        count = len(self.prepared.finished)
+        read = self.prepared.read
+        log.info("partner-locator: %s partners as of %s; %s read, the others unchanged since "
+                 "the last build", f"{count:,}", self.as_of,
+                 plural(read, "partner file"))
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         """Add the generated pages, the data files and the locator's assets."""
@@ -261,12 +270,22 @@ class PartnerLocatorPlugin(BasePlugin[PartnerLocatorConfig]):  # type: ignore[no
             if (description := page_description(planned)) is not None:
                 page.meta["description"] = Markup(description)  # noqa: S704 - escaped
             return ""
-        if self.catalog is None:
+        if self.prepared is None or self.prepared.context is None or self.store is None \
+                or not MARKER.search(markdown):
             return markdown
+        # Kept by the plan's key: what the markers show is computed from the same entries.
+        name = "x" + digest(self.plan_key, markdown)
+        kept = self.store.get(name)
+        if isinstance(kept, str):
+            self.kept_names.add(name)
+            return kept
         try:
-            return expand_markers(markdown, self.catalog)
+            expanded = expand_markers(markdown, self._catalog())
         except MarkerError as exc:
             raise PluginError(f"{page.file.src_uri}: {exc}") from None
+        self.store.put(name, expanded)
+        self.kept_names.add(name)
+        return expanded
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig,
                         files: Files) -> str:
@@ -342,7 +361,7 @@ class PartnerLocatorPlugin(BasePlugin[PartnerLocatorConfig]):  # type: ignore[no
         if store is None or store.temporary or prepared is None or prepared.context is None:
             return
         plan = plan_name(prepared.context, target)
-        used = used_keys(prepared) | {
+        used = used_keys(prepared) | self.kept_names | {
             plan, "q" + plan[1:],
             manifest_name(target, directory_urls=config.use_directory_urls),
         }
@@ -360,8 +379,16 @@ class PartnerLocatorPlugin(BasePlugin[PartnerLocatorConfig]):  # type: ignore[no
         if self.store is None or self.prepared is None or self.prepared.context is None:
             raise PluginError("partner-locator: the data was not loaded")
         try:
-            return outputs_of(self.store, finished.outputs, finished.checked,
-                              finished.entry.slug, self.prepared.context, kept=finished.kept)
+            return outputs_of(self.store, finished, self.prepared.context)
+        except OSError as exc:
+            raise PluginError(f"partner-locator: {exc}") from None
+
+    def _catalog(self) -> Catalog:
+        """The valid partners' entries, read when a build first needs them."""
+        if self.store is None or self.prepared is None:
+            raise PluginError("partner-locator: the data was not loaded")
+        try:
+            return self.prepared.catalog(self.store, self.entries)
         except OSError as exc:
             raise PluginError(f"partner-locator: {exc}") from None
 
@@ -369,19 +396,21 @@ class PartnerLocatorPlugin(BasePlugin[PartnerLocatorConfig]):  # type: ignore[no
                         target: Path) -> SitePlan:
         """The plan of every page and file but the partners' own: kept from the last build
         of this site when no partner, option or day changed (a rebuild with nothing new)."""
-        prepared, store, catalog = self.prepared, self.store, self.catalog
-        if prepared is None or prepared.context is None or store is None or catalog is None:
+        prepared, store = self.prepared, self.store
+        if prepared is None or prepared.context is None or store is None:
             raise PluginError("partner-locator: the data was not loaded")
         name = plan_name(prepared.context, target)
         key = digest(prepared.context.site, self.as_of.isoformat(),
                      *(f.outputs for f in prepared.finished))
+        self.plan_key = key
         # The key is kept on its own, so that a changed build does not read the whole plan.
         if store.get("q" + name[1:]) == key:
             kept = store.get(name)
             if isinstance(kept, tuple) and len(kept) == 2 and kept[0] == key \
                     and isinstance(kept[1], SitePlan):
                 return kept[1]
-        plan = plan_site(catalog, self.partners_dir, options, site_url, per_partner=False)
+        plan = plan_site(self._catalog(), self.partners_dir, options, site_url,
+                         per_partner=False)
         store.put(name, (key, plan))
         store.put("q" + name[1:], key)
         return plan
@@ -422,7 +451,7 @@ class PartnerLocatorPlugin(BasePlugin[PartnerLocatorConfig]):  # type: ignore[no
         return Files(kept)
 
     def _write_bulk(self, config: MkDocsConfig) -> None:
-        plan, catalog = self._plan(), self.catalog
+        plan, prepared = self._plan(), self.prepared
         site_dir = Path(config.site_dir)
         previous = self.staging.target if self.staging is not None else self.aside
         writer = Writer(site_dir, previous if previous is not None and previous.is_dir()
@@ -430,13 +459,13 @@ class PartnerLocatorPlugin(BasePlugin[PartnerLocatorConfig]):  # type: ignore[no
         if self.stamped:
             self._write_stamped(config, writer)
         site_url = _site_url(config)
-        if site_url and catalog is not None:
+        if site_url and prepared is not None:
             generated = {p.src_uri for p in plan.pages}
             docs = [p for p in _doc_pages(Path(config.docs_dir)) if p not in generated]
             listed = [(p.src_uri, p.kind) for p in plan.pages]
             if self.config.stamp_pages:
                 listed += [(src, "profile") for src in sorted(plan.profile_pages)]
-            pages = sitemap_pages(catalog, listed,
+            pages = sitemap_pages([(f.slug, f.logo) for f in prepared.finished], listed,
                                   doc_pages=docs, docs_dir=Path(config.docs_dir).resolve(),
                                   partners_dir=self.partners_dir.resolve(),
                                   urls=UrlStyle(config.use_directory_urls))

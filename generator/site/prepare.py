@@ -21,6 +21,19 @@ A changed file, program, code or option misses both. A new day misses only the f
 partners whose stretch ended, so the daily rebuild reads no YAML or logo and evaluates only
 the partners whose badges, tier or counts can have moved. The code's key covers every file of
 the ``generator`` package and the versions of the libraries whose output the results hold.
+
+The finished record holds a small row (``Finished``): the keys of the partner's entry and
+outputs, and what the build needs to place its files. The entry itself is a record of its
+own, read only when a build needs the catalog (``Prepared.catalog``): a rebuild whose plan of
+lists is unchanged reads none.
+
+A *ledger* per folder and site keeps, for each partner file, the row and the file's stamp
+(size, modification and change times, inode) and its logo's, as ``lstat`` gives them. A file
+whose stamp is the same and whose row still holds on the day is not read again, like a file
+``make`` or ``git status`` sees unchanged. A stamp is only kept when the file's change time
+is a second or more before the build started, so that a file changed again within the
+clock's resolution is read the next time. A record a ledger row points to that is lost or
+damaged is made again from the checked partner, or from the file.
 """
 
 from __future__ import annotations
@@ -28,9 +41,10 @@ from __future__ import annotations
 import multiprocessing
 import os
 import sys
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cache
 from importlib import metadata
@@ -96,19 +110,31 @@ def code_key() -> str:
 
 @dataclass(frozen=True)
 class Finished:
-    """What the main process keeps of a valid partner."""
+    """What the main process keeps of a valid partner: a row, small and plain."""
 
-    entry: CatalogEntry
-    #: Key of the partner's ``Outputs`` in the store.
+    slug: str
+    #: Keys of the partner's ``Outputs``, of its public entry and of the checked partner.
     outputs: str
-    #: Key of the checked partner it was made from.
+    entry_key: str
     checked: str
     #: Whether the profile has a description and a heading (its theme shape).
     described: bool
     headed: bool
+    #: The logo file as the partner file names it, and the partner's own files in the site.
+    logo: str | None
+    own: tuple[str, ...]
+    #: The partner file and the files beside it with its stem: to make lost records again.
+    source: str
+    beside: tuple[str, ...]
+    #: The entry when it was made by this build (then it is not read back).
+    entry: CatalogEntry | None = None
     #: The outputs themselves when the store could not keep them (a cache that cannot be
     #: written): the build then does not depend on reading them back.
     kept: Outputs | None = None
+
+    def row(self) -> Finished:
+        """The row as records keep it: without what only this build holds."""
+        return replace(self, entry=None, kept=None) if self.entry or self.kept else self
 
 
 @dataclass(frozen=True)
@@ -137,7 +163,20 @@ class Context:
     store: Path
 
 
-_Result = tuple[tuple[str, int, int] | None, Finished | None, list[Diagnostic]]
+#: A partner file's outcome: its written name, its row when valid, its problems, and the
+#: days it holds for (from ``start``, up to but not including ``until``; None: no end).
+_Result = tuple[tuple[str, int, int] | None, Finished | None, list[Diagnostic], date, date | None]
+#: A file's ``lstat`` as a ledger compares it: size, modification and change times, inode.
+Stamp = tuple[int, int, int, int]
+#: What a ledger keeps of a file: its stamp and its logo's (by name), and its outcome.
+_Line = tuple[tuple[Stamp, tuple[tuple[str, Stamp], ...]], _Result]
+#: A file changed less than this before a build started is not stamped (clock resolution).
+SETTLED_NS = 1_000_000_000
+
+
+def _holds(result: _Result, as_of: date) -> bool:
+    start, until = result[3], result[4]
+    return start <= as_of and (until is None or as_of < until)
 
 
 def _siblings(path: Path, names: Sequence[str]) -> list[bytes | str]:
@@ -152,22 +191,21 @@ def _siblings(path: Path, names: Sequence[str]) -> list[bytes | str]:
     return parts
 
 
-def _finish(path: Path, names: Sequence[str], context: Context, store: Store) -> _Result:
+def _finish(path: Path, names: Sequence[str], context: Context, store: Store, *,
+            trust: bool = True) -> _Result:
+    """A partner file's outcome, from the store when it holds one for the day (``trust``)."""
     try:
         raw = read_limited(path, MAX_FILE_BYTES)
     except Exception:
         partner, found, written = load_partner_file(path, context.ids)
-        return written, None, found
+        return written, None, found, date.min, date.min
     key_parts = [context.base, path.name, raw, *_siblings(path, names)]
     key = digest(*key_parts)
     finished_key = "f" + digest(context.site, key)
-    record = store.get(finished_key)
-    if isinstance(record, tuple) and len(record) == 5:
-        written, done, found, start, until = record
-        # Valid from the day it was made for up to the first day its entry can change.
-        if start <= context.as_of and (until is None or context.as_of < until):
-            return written, done, found
-    checked = store.get("c" + key)
+    record = store.get(finished_key) if trust else None
+    if isinstance(record, tuple) and len(record) == 5 and _holds(record, context.as_of):
+        return record
+    checked = store.get("c" + key) if trust else None
     if checked is None:
         logos: dict[str, bytes] = {}
         partner, found, written = load_partner_file(path, context.ids, raw, logos)
@@ -177,16 +215,18 @@ def _finish(path: Path, names: Sequence[str], context: Context, store: Store) ->
             store.put("c" + key, checked)
     written, found, partner, logo = checked
     if partner is None:
-        store.put(finished_key, (written, None, found, date.min, None))
-        return written, None, found
+        result: _Result = (written, None, found, date.min, None)
+        store.put(finished_key, result)
+        return result
     done, _, until = render_partner(partner, logo, context, store, key=finished_key,
-                                    checked="c" + key)
-    store.put(finished_key, (written, done, found, context.as_of, until))
-    return written, done, found
+                                    checked="c" + key, source=(str(path), tuple(names)))
+    store.put(finished_key, (written, done.row(), found, context.as_of, until))
+    return written, done, found, context.as_of, until
 
 
 def render_partner(partner: Partner, logo: bytes | None, context: Context, store: Store, *,
-                   key: str, checked: str) -> tuple[Finished, Outputs, date | None]:
+                   key: str, checked: str, source: tuple[str, tuple[str, ...]],
+                   ) -> tuple[Finished, Outputs, date | None]:
     """Evaluate a valid partner on the day, render its page and files, store them; and the
     day its entry can first change (``stable_until``)."""
     program = context.program
@@ -199,11 +239,14 @@ def render_partner(partner: Partner, logo: bytes | None, context: Context, store
         files.append(DataFile(target, logo))
     badge = DataFile(badge_file_path(entry.slug), badge_template(entry, program))
     outputs = Outputs(page, tuple(files), badge)
-    outputs_key = "o" + digest(key, context.as_of.isoformat())
-    stored = store.put(outputs_key, outputs)
+    day = context.as_of.isoformat()
+    outputs_key, entry_key = "o" + digest(key, day), "e" + digest(key, day)
     public = replace(entry, partner=partner.model_copy(update=PRIVATE))
-    finished = Finished(public, outputs_key, checked, page.description is not None,
-                        "<h1" in str(page.body), None if stored else outputs)
+    stored = store.put(outputs_key, outputs) & store.put(entry_key, public)
+    own = (badge.path, *(f.path for f in files))
+    finished = Finished(entry.slug, outputs_key, entry_key, checked,
+                        page.description is not None, "<h1" in str(page.body),
+                        partner.logo, own, *source, public, None if stored else outputs)
     return finished, outputs, until
 
 
@@ -212,45 +255,130 @@ def _finish_chunk(paths: list[Path], names: list[list[str]], context: Context) -
     return [_finish(p, n, context, store) for p, n in zip(paths, names, strict=True)]
 
 
-@dataclass(frozen=True)
+@dataclass
 class Prepared:
-    """A folder loaded and finished: the load's outcome, and the catalog when it is valid."""
+    """A folder loaded and finished: the load's outcome, and its valid partners' rows."""
 
     result: LoadResult
-    catalog: Catalog | None
     finished: tuple[Finished, ...]
     context: Context | None = None
+    #: The name of the folder's ledger in the store.
+    ledger: str | None = None
+    #: How many partner files were read: the others were unchanged since the ledger.
+    read: int = 0
+    _catalog: Catalog | None = field(default=None, repr=False)
+
+    def catalog(self, store: Store, memo: dict[str, CatalogEntry] | None = None) -> Catalog:
+        """Every valid partner's entry, read from the store the first time it is asked for
+        (``memo``: entries by key, kept by a caller between builds, read and filled)."""
+        if self._catalog is not None:
+            return self._catalog
+        context = self.context
+        if context is None or not self.result.ok:
+            raise ValueError("the data is not valid: there is no catalog")
+        share = _Sharer(context.program)
+        known = memo if memo is not None else {}
+        entries = []
+        for done in self.finished:
+            entry = known.get(done.entry_key)
+            if entry is None:
+                entry = share(done.entry if done.entry is not None
+                              else entry_of(store, done, context))
+                known[done.entry_key] = entry
+            entries.append(entry)
+        if memo is not None:
+            for stale in memo.keys() - {d.entry_key for d in self.finished}:
+                del memo[stale]
+        entries.sort(key=by_name)
+        self._catalog = Catalog(context.program, context.as_of, tuple(entries))
+        return self._catalog
 
 
 def prepare(folder: Path, as_of: date, options: SiteOptions, site_url: str | None,
             store: Store) -> Prepared:
     """Load, check and finish every partner of a folder, through the store."""
+    now = time.time_ns()
     start = begin_folder(folder)
     if isinstance(start, LoadResult):
-        return Prepared(start, None, ())
+        return Prepared(start, ())
     program, ids, files, diagnostics, program_bytes = start
     yml = [p for p in files if p.suffix == ".yml"]
     if program is None or ids is None:
         # Without a program nothing is finished: the plain loader reports the files.
-        return Prepared(load_folder(folder, keep_partners=False), None, ())
+        return Prepared(load_folder(folder, keep_partners=False), ())
     base = digest(code_key(), program_bytes, display_path(folder))
     site = digest(base, repr(options), site_url or "")
     context = Context(program, ids, as_of, options, site_url, base, site, store.root)
     name_letter(name_key("a"))  # the collation tables, loaded once before workers start
     beside = _beside(folder)
     names = [beside.get(p.stem, []) for p in yml]
-    loaded = (
-        (path, written, finished, found)
-        for path, (written, finished, found) in zip(yml, _run(yml, names, context), strict=True)
-    )
+    ledger = "l" + digest(site, os.path.realpath(folder))
+    last = store.get(ledger)
+    lines: dict[str, _Line] = last if isinstance(last, dict) else {}
+    stamps = [_stamps(path, n) for path, n in zip(yml, names, strict=True)]
+    results: list[_Result | None] = []
+    todo: list[int] = []
+    for number, (path, stamp) in enumerate(zip(yml, stamps, strict=True)):
+        line = lines.get(path.name)
+        if stamp is not None and line is not None and line[0] == stamp \
+                and _holds(line[1], as_of):
+            results.append(line[1])
+        else:
+            results.append(None)
+            todo.append(number)
+    for number, fresh in zip(todo, _run([yml[i] for i in todo], [names[i] for i in todo],
+                                        context), strict=True):
+        results[number] = fresh
+    done = [r for r in results if r is not None]
+    kept = _ledger_lines(yml, stamps, done, now)
+    if kept != lines:
+        store.put(ledger, kept)
+    loaded = ((path, written, finished, found)
+              for path, (written, finished, found, _, _) in zip(yml, done, strict=True))
     valid, diagnostics_all = finish_folder(folder, program, files, diagnostics, loaded)
     result = LoadResult(program, (), diagnostics_all, len(files), folder)
     if not result.ok:
-        return Prepared(result, None, ())
-    share = _Sharer(program)
-    valid = [replace(f, entry=share(f.entry)) for f in valid]
-    entries = sorted((f.entry for f in valid), key=by_name)
-    return Prepared(result, Catalog(program, as_of, tuple(entries)), tuple(valid), context)
+        return Prepared(result, (), None, ledger, len(todo))
+    return Prepared(result, tuple(valid), context, ledger, len(todo))
+
+
+def _stamp(path: Path) -> Stamp | None:
+    try:
+        info = os.lstat(path)
+    except OSError:
+        return None
+    return (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
+
+
+def _stamps(path: Path, names: Sequence[str]
+            ) -> tuple[Stamp, tuple[tuple[str, Stamp], ...]] | None:
+    """A partner file's stamp and its logo's; None when one cannot be had."""
+    own = _stamp(path)
+    if own is None:
+        return None
+    beside = []
+    for name in names:
+        stamp = _stamp(path.parent / name)
+        if stamp is None:
+            return None
+        beside.append((name, stamp))
+    return own, tuple(beside)
+
+
+def _ledger_lines(yml: Sequence[Path], stamps: Sequence[tuple[Stamp, tuple[tuple[str, Stamp],
+                  ...]] | None], results: Sequence[_Result], now: int) -> dict[str, _Line]:
+    """The ledger's lines for this build: the files that had settled before it started,
+    whose outcome is in the store (no outputs held in memory only)."""
+    lines: dict[str, _Line] = {}
+    settled = now - SETTLED_NS
+    for path, stamp, result in zip(yml, stamps, results, strict=True):
+        if stamp is None or any(s[2] >= settled for s in (stamp[0], *(b[1] for b in stamp[1]))):
+            continue
+        row = result[1]
+        if row is not None and row.kept is not None:
+            continue
+        lines[path.name] = (stamp, (result[0], row.row() if row else None, *result[2:]))
+    return lines
 
 
 class _Sharer:
@@ -302,34 +430,58 @@ def _run(paths: list[Path], names: list[list[str]], context: Context) -> Iterato
             yield from results
 
 
-def outputs_of(store: Store, outputs_key: str, checked_key: str, slug: str,
-               context: Context, *, kept: Outputs | None = None) -> Outputs:
-    """A finished partner's page and files: ``kept`` when the store could not keep them.
-    A record lost or damaged since the partner was finished is made again from the checked
-    partner (its entry is the same on every day its record serves); never trusted."""
-    if kept is not None:
-        return kept
-    outputs = store.get(outputs_key)
+def _remade(store: Store, done: Finished, context: Context) -> tuple[CatalogEntry, Outputs]:
+    """A partner's entry and outputs made again, from its checked record or, when that is
+    lost too, from its file, and kept under the row's keys: they are the same on every day
+    the row serves. A file that no longer gives the same checked partner changed during
+    the build."""
+    checked = store.get(done.checked)
+    key = "f" + digest(context.site, done.checked[1:])
+    outputs: object
+    if isinstance(checked, tuple) and len(checked) == 4 and isinstance(checked[2], Partner):
+        again, outputs, _ = render_partner(checked[2], checked[3], context, store, key=key,
+                                           checked=done.checked,
+                                           source=(done.source, done.beside))
+    else:
+        row = _finish(Path(done.source), done.beside, context, store, trust=False)[1]
+        if row is None or row.checked != done.checked or row.entry is None:
+            raise OSError(f"the partner file of '{done.slug}' changed during the build; "
+                          "build again")
+        again = row
+        outputs = row.kept if row.kept is not None else store.get(row.outputs)
+    if again.entry is None or not isinstance(outputs, Outputs):
+        raise OSError(f"the cache folder '{store.root}' changed during the build; build again")
+    store.put(done.outputs, outputs)
+    store.put(done.entry_key, again.entry)
+    return again.entry, outputs
+
+
+def outputs_of(store: Store, done: Finished, context: Context) -> Outputs:
+    """A finished partner's page and files: those it holds when the store could not keep
+    them; a record lost or damaged since it was made is made again (its outputs are the
+    same on every day its row serves), never trusted."""
+    if done.kept is not None:
+        return done.kept
+    outputs = store.get(done.outputs)
     if isinstance(outputs, Outputs):
         return outputs
-    checked = store.get(checked_key)
-    if isinstance(checked, tuple) and len(checked) == 4 and isinstance(checked[2], Partner):
-        _, outputs, _ = render_partner(checked[2], checked[3], context, store,
-                                       key="f" + digest(context.site, checked_key[1:]),
-                                       checked=checked_key)
-        store.put(outputs_key, outputs)
-        return outputs
-    raise OSError(f"the cache folder '{store.root}' lost the records of '{slug}' during the "
-                  "build; build again")
+    return _remade(store, done, context)[1]
+
+
+def entry_of(store: Store, done: Finished, context: Context) -> CatalogEntry:
+    """A finished partner's public entry, read back or made again like ``outputs_of``."""
+    if done.entry is not None:
+        return done.entry
+    entry = store.get(done.entry_key)
+    if isinstance(entry, CatalogEntry):
+        return entry
+    return _remade(store, done, context)[0]
 
 
 def partner_file_paths(finished: Iterable[Finished]) -> Iterator[str]:
     """Where each partner's own files go, relative to the site's root."""
     for done in finished:
-        yield badge_file_path(done.entry.slug)
-        yield compare_data_path(done.entry.slug)
-        if (logo := logo_path(done.entry)) is not None:
-            yield logo
+        yield from done.own
 
 
 def tree_size(root: Path) -> int:
@@ -353,6 +505,9 @@ def used_keys(prepared: Prepared) -> set[str]:
     used: set[str] = set()
     if context is None:
         return used
+    if prepared.ledger is not None:
+        used.add(prepared.ledger)
     for done in prepared.finished:
-        used.update((done.checked, done.outputs, "f" + digest(context.site, done.checked[1:])))
+        used.update((done.checked, done.outputs, done.entry_key,
+                     "f" + digest(context.site, done.checked[1:])))
     return used

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from generator.site.prepare import SETTLED_NS
 from generator.site.store import MAGIC, Store
 from tests.site.helpers import (
     EPOCH,
@@ -201,7 +202,7 @@ def test_a_record_under_another_records_name_is_not_trusted(tmp_path: Path) -> N
     def of_partner(names: set[str]) -> Path:
         found = [p for p in cache_files(project) if p.name in names and p.name[0] == "f"
                  and (value := store.get(p.name)) is not None and value[1] is not None
-                 and value[1].entry.slug == PARTNER]
+                 and value[1].slug == PARTNER]
         assert len(found) == 1
         return found[0]
 
@@ -327,9 +328,92 @@ def test_records_unused_for_a_week_are_removed(tmp_path: Path) -> None:
     _edit_partner(project, tmp_path)
     result = build(project, site)
     after = {p.name for p in cache_files(project)}
-    # The edited partner's checked, finished and output records of its old content.
+    # The edited partner's checked, finished, entry and output records of its old content,
+    # and the handbook pages' markers as the old data showed them.
     gone = before - after
-    assert sorted(name[0] for name in gone) == ["c", "f", "o"]
-    assert "partner-locator: 3 cache files unused for a week removed" in result.output
+    markers = [name for name in gone if name[0] == "x"]
+    assert sorted(name[0] for name in gone if name[0] != "x") == ["c", "e", "f", "o"]
+    assert markers
+    assert (f"partner-locator: {4 + len(markers)} cache files unused for a week removed"
+            in result.output)
     build(project, site)
+    assert_same_as_cold(project, site, tmp_path)
+
+
+def settle() -> None:
+    """Wait until files just written are old enough for the ledger to stamp them."""
+    time.sleep(SETTLED_NS / 1e9 + 0.2)
+
+
+def _same_size_edit(path: Path, old: bytes, new: bytes) -> None:
+    """Change a file's bytes, keeping its size and modification time (only its change time,
+    which no program can set, tells)."""
+    assert len(old) == len(new)
+    info = path.stat()
+    data = path.read_bytes()
+    assert old in data
+    path.write_bytes(data.replace(old, new, 1))
+    os.utime(path, ns=(info.st_atime_ns, info.st_mtime_ns))
+    assert path.stat().st_mtime_ns == info.st_mtime_ns
+
+
+@pytest.mark.parametrize("edited", ["partner file", "logo"])
+def test_a_file_unchanged_since_the_last_build_is_not_read_again(edited: str,
+                                                                 tmp_path: Path) -> None:
+    project = project_copy(tmp_path / "project")
+    site = tmp_path / "site"
+    count = len(list((project / "partners").glob("*.yml"))) - 1
+    settle()
+    first = build(project, site)
+    assert f"{count} partner files read" in first.output
+    second = build(project, site)
+    assert "; 0 partner files read, the others unchanged since the last build" in second.output
+    if edited == "partner file":
+        _same_size_edit(project / "partners" / f"{PARTNER}.yml", b"modernise", b"modernize")
+    else:
+        _same_size_edit(project / "partners" / f"{PARTNER}.svg", b'fill="#1f4e79"',
+                        b'fill="#7f1e19"')
+    settle()
+    third = build(project, site)
+    assert "; 1 partner file read, the others unchanged since the last build" in third.output
+    if edited == "logo":
+        assert b"#7f1e19" in (site / "logos" / f"{PARTNER}.svg").read_bytes()
+    else:
+        assert "modernize" in (site / "partners" / PARTNER / "index.html").read_text("utf-8")
+    assert_same_as_cold(project, site, tmp_path)
+
+
+def test_a_file_changed_just_before_a_build_is_read_again(tmp_path: Path) -> None:
+    """A file written less than a second before a build is read by the next one too: its
+    change time may not tell a later edit within the clock's resolution apart."""
+    project = project_copy(tmp_path / "project")
+    site = tmp_path / "site"
+    settle()
+    build(project, site)
+    path = project / "partners" / f"{PARTNER}.yml"
+    path.write_bytes(path.read_bytes())
+    second = build(project, site)
+    assert "; 1 partner file read" in second.output
+    third = build(project, site)
+    assert "; 0 partner files read" in third.output or "; 1 partner file read" in third.output
+    settle()
+    assert "; 0 partner files read" in build(project, site).output
+
+
+def test_records_lost_behind_the_ledger_are_made_again(tmp_path: Path) -> None:
+    """The ledger says a file is unchanged, but the records it points to are gone: they
+    are made again from the checked partner, or from the file, never missed."""
+    project = project_copy(tmp_path / "project")
+    site = tmp_path / "site"
+    settle()
+    build(project, site)
+    build(project, site)
+    files = cache_files(project)
+    for path in files:
+        if path.name[0] in "oe" or (path.name[0] == "c" and hash(path.name) % 2):
+            path.unlink()
+        if path.name[0] in "pqmx":  # the plan, its key, the profiles' manifest, the markers
+            path.unlink()
+    result = build(project, site, SOURCE_DATE_EPOCH=EPOCH)
+    assert "; 0 partner files read" in result.output
     assert_same_as_cold(project, site, tmp_path)
