@@ -9,6 +9,11 @@ old site: a symlink there, to a file or to a folder, is never followed. Anything
 old site is ignored, and a file that cannot be linked (another filesystem, a read-only old site) is
 written.
 
+A new site may start with folders taken from the site before the published one
+(``Staging.recycle``): their files are often the published site's own, so the writer never
+writes one in place. A file that is still as the last build wrote it stays; any other is
+replaced.
+
 Profiles are filled into their theme shapes (``generator.site.theme_pages``) by worker
 processes, one per core, which read each partner's page and files from the store the
 partners were finished into (``generator.site.prepare``).
@@ -63,6 +68,8 @@ class Writer:
 
     root: Path
     previous: Path | None
+    #: Whether ``root`` holds folders taken from an older site (``Staging.recycle``).
+    recycled: bool = False
     tally: Tally = field(default_factory=Tally)
     _made: set[Path] = field(default_factory=set)
     #: Folders of the previous site (relative paths) by whether they are real folders all the
@@ -72,6 +79,8 @@ class Writer:
     def write(self, path: str, data: bytes) -> Stamp:
         """Put ``data`` at ``path`` (relative to the site's root)."""
         target = self._target(path)
+        if self.recycled:
+            target.unlink(missing_ok=True)
         self.tally.size += len(data)
         if self.previous is not None and self._inside(path) \
                 and self._link(self.previous / path, target, data):
@@ -83,29 +92,29 @@ class Writer:
         return (path, info.st_size, info.st_mtime_ns, info.st_ino)
 
     def relink(self, stamps: Sequence[Stamp]) -> bool:
-        """Link files of the previous site that are still as they were written (same size,
-        time and inode); False, with nothing linked, when any of them is not."""
-        if self.previous is None:
-            return False
+        """Keep or link files that are still as they were written (same size, time and
+        inode): in a recycled folder of the new site, or else in the previous site. False,
+        with nothing linked, when any of them is not."""
+        links: list[tuple[str, Path]] = []
         for path, size, mtime, inode in stamps:
-            if not self._inside(path):
+            if self.recycled and _as_written(self.root / path, size, mtime, inode):
+                continue
+            if self.previous is None or not self._inside(path) \
+                    or not _as_written(self.previous / path, size, mtime, inode):
                 return False
+            links.append((path, self.previous / path))
+        for done, (path, source) in enumerate(links):
+            target = self._target(path)
             try:
-                info = (self.previous / path).lstat()
+                if self.recycled:
+                    target.unlink(missing_ok=True)
+                os.link(source, target, follow_symlinks=False)
             except OSError:
+                for undo, _ in links[:done]:
+                    (self.root / undo).unlink(missing_ok=True)
                 return False
-            if not stat.S_ISREG(info.st_mode) or (info.st_size, info.st_mtime_ns,
-                                                   info.st_ino) != (size, mtime, inode):
-                return False
-        for done, (path, size, _, _) in enumerate(stamps):
-            try:
-                os.link(self.previous / path, self._target(path), follow_symlinks=False)
-            except OSError:
-                for undo in stamps[:done]:
-                    (self.root / undo[0]).unlink(missing_ok=True)
-                return False
-            self.tally.linked += 1
-            self.tally.size += size
+        self.tally.linked += len(stamps)
+        self.tally.size += sum(stamp[1] for stamp in stamps)
         return True
 
     def _inside(self, path: str) -> bool:
@@ -154,6 +163,16 @@ class Writer:
         return True
 
 
+def _as_written(path: Path, size: int, mtime: int, inode: int) -> bool:
+    """Whether ``path`` is the regular file a stamp was taken of, unchanged since."""
+    try:
+        info = path.lstat()
+    except OSError:
+        return False
+    return stat.S_ISREG(info.st_mode) and \
+        (info.st_size, info.st_mtime_ns, info.st_ino) == (size, mtime, inode)
+
+
 #: What the last build wrote for each profile, by the key of its outputs and shape: enough
 #: to link the files again without reading or filling anything, and the badge image to fill
 #: with the day.
@@ -168,6 +187,7 @@ class _Setup:
     context: Context
     root: Path
     previous: Path | None
+    recycled: bool
     directory_urls: bool
     #: A key of each shape's parts, so that a changed theme writes every page again.
     shape_keys: Mapping[ShapeKey, str]
@@ -179,7 +199,7 @@ def _shape(done: Finished) -> ShapeKey:
 
 def _write_chunk(jobs: list[Finished], setup: _Setup, last: Manifest) -> tuple[Tally, Manifest]:
     store = Store(setup.context.store)
-    writer = Writer(setup.root, setup.previous)
+    writer = Writer(setup.root, setup.previous, setup.recycled)
     style = UrlStyle(setup.directory_urls)
     manifest: Manifest = {}
     as_of = setup.context.as_of
@@ -215,7 +235,7 @@ def manifest_name(target: Path, *, directory_urls: bool) -> str:
 
 def write_profiles(finished: Sequence[Finished], shapes: Mapping[ShapeKey, list[str]],
                    context: Context, *, root: Path, target: Path, previous: Path | None,
-                   directory_urls: bool) -> Tally:
+                   directory_urls: bool, recycled: bool = False) -> Tally:
     """Every profile page and partner file into ``root``, for the site published at
     ``target``, in worker processes when there are many.
 
@@ -228,7 +248,7 @@ def write_profiles(finished: Sequence[Finished], shapes: Mapping[ShapeKey, list[
     name = manifest_name(target, directory_urls=directory_urls)
     last = store.get(name) if previous is not None else None
     shape_keys = {shape: digest(*parts)[:16] for shape, parts in shapes.items()}
-    setup = _Setup(shapes, context, root, previous, directory_urls, shape_keys)
+    setup = _Setup(shapes, context, root, previous, recycled, directory_urls, shape_keys)
     known: Manifest = last if isinstance(last, dict) else {}
     workers = min(os.cpu_count() or 1, 8)
     tally, manifest = Tally(), Manifest()

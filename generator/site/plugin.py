@@ -51,6 +51,7 @@ from generator.site.common import (
     SiteOptions,
     SitePlan,
     plural,
+    profile_src,
 )
 from generator.site.config import PartnerLocatorConfig, resolve_as_of
 from generator.site.markers import MARKER, MarkerError, expand_markers
@@ -103,6 +104,8 @@ META: dict[str, dict[str, Any]] = {
     "compare": {"template": "partner-locator.html", "search": {"exclude": True},
                 "hide": ["navigation", "toc"]},
 }
+#: The folder of the partners' own folders (``profile_src``).
+PROFILE_FOLDER = "partners"
 #: Generated pages that stay MkDocs pages, because hand-written pages link to them.
 LINKED_PAGES = frozenset({LOCATOR, DIRECTORY})
 
@@ -180,7 +183,8 @@ class PartnerLocatorPlugin(BasePlugin[PartnerLocatorConfig]):  # type: ignore[no
         if self.command == "build":
             self._discard()
             try:
-                self.staging = stage(Path(config.site_dir), copy_previous=self.dirty)
+                self.staging = stage(Path(config.site_dir), copy_previous=self.dirty,
+                                     spare=self.config.stamp_pages)
             except PublishError as exc:
                 raise PluginError(f"partner-locator: site_dir: {exc}") from None
             config.site_dir = str(self.staging.path)
@@ -241,6 +245,7 @@ class PartnerLocatorPlugin(BasePlugin[PartnerLocatorConfig]):  # type: ignore[no
             self.stamped = [p for p in plan.pages if p.src_uri not in LINKED_PAGES]
             self._claim_stamped(files, UrlStyle(config.use_directory_urls))
             self._claim_partner_files(files)
+            self._recycle(UrlStyle(config.use_directory_urls))
         stamped = {p.src_uri for p in self.stamped}
         for page in plan.pages:
             if page.src_uri not in stamped:
@@ -334,7 +339,7 @@ class PartnerLocatorPlugin(BasePlugin[PartnerLocatorConfig]):  # type: ignore[no
             # on_build_error drops the new site; otherwise it takes the old one's place now.
             staging, self.staging = self.staging, None
             try:
-                staging.publish(background=True)
+                staging.publish(background=True, keep=self.config.stamp_pages)
             except OSError as exc:
                 staging.discard()
                 raise PluginError(f"partner-locator: publishing the site failed: {exc}") from None
@@ -454,8 +459,9 @@ class PartnerLocatorPlugin(BasePlugin[PartnerLocatorConfig]):  # type: ignore[no
         plan, prepared = self._plan(), self.prepared
         site_dir = Path(config.site_dir)
         previous = self.staging.target if self.staging is not None else self.aside
+        recycled = self.staging is not None and self.staging.recycled
         writer = Writer(site_dir, previous if previous is not None and previous.is_dir()
-                        else None)
+                        else None, recycled)
         if self.stamped:
             self._write_stamped(config, writer)
         site_url = _site_url(config)
@@ -496,7 +502,8 @@ class PartnerLocatorPlugin(BasePlugin[PartnerLocatorConfig]):  # type: ignore[no
             done = write_profiles(prepared.finished, shapes, prepared.context,
                                   root=writer.root, target=self._target(config),
                                   previous=writer.previous,
-                                  directory_urls=config.use_directory_urls)
+                                  directory_urls=config.use_directory_urls,
+                                  recycled=writer.recycled)
         except OSError as exc:
             raise PluginError(f"partner-locator: {exc}") from None
         writer.tally.add(done)
@@ -530,6 +537,25 @@ class PartnerLocatorPlugin(BasePlugin[PartnerLocatorConfig]):  # type: ignore[no
             if path in written:
                 raise PluginError(f"partner-locator: a file of docs/ is written to {path}, "
                                   "where a generated file goes; rename it")
+
+    def _recycle(self, style: UrlStyle) -> None:
+        """Take the partners' folders of the site before the published one into the new site
+        (nothing is written yet): only the files a build writes there, to be replaced."""
+        if self.staging is None or self.prepared is None or not self.prepared.finished:
+            return
+        folders: set[str] = set()
+        files: set[str] = set()
+        for done in self.prepared.finished:
+            for path in (style.output_path(profile_src(done.slug)), *done.own):
+                folder, _, name = path.rpartition("/")
+                parent, _, slug = folder.rpartition("/")
+                if slug == done.slug and parent == PROFILE_FOLDER:
+                    folders.add(slug)
+                    files.add(name)
+        taken = self.staging.recycle(PROFILE_FOLDER, folders, files)
+        if taken:
+            log.info("partner-locator: %s taken from the site before the last one, to be "
+                     "updated", plural(taken, "partner folder"))
 
     def _add(self, files: Files, file: File) -> None:
         self._claim(file.src_uri)

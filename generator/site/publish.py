@@ -14,6 +14,14 @@ before it starts, so a reader then finds the previous site again.
 
 Leftovers of killed runs are removed by the next run. A folder in use is held with ``flock``,
 so two runs into the same target never delete each other's work.
+
+A build that writes thousands of partner folders can keep the replaced tree as a *spare*,
+``.<name>.spare-<token>``, instead of removing it (``publish(keep=...)``): the next build
+takes the spare's partner folders into its new site (``Staging.recycle``) rather than making
+every folder again while the old ones are removed. Only the folders named are taken, emptied
+of anything else, and the writer (``generator.site.bulk``) never writes a file of a taken
+folder in place: it is replaced, so the published site, which may share the file, stays as
+it was. Whatever else the spare holds is removed.
 """
 
 from __future__ import annotations
@@ -130,14 +138,49 @@ def _fsync(path: Path, flags: int) -> None:
 class Staging:
     """A new site being written beside ``target``; :meth:`publish` or :meth:`discard` it."""
 
-    def __init__(self, target: Path, path: Path, lock: int | None) -> None:
+    def __init__(self, target: Path, path: Path, lock: int | None,
+                 spare: tuple[Path, int] | None = None) -> None:
         self.target = target
         self.path = path
         self._lock = lock
+        self._spare = spare
+        #: Whether folders were taken from a spare: their files may be the published
+        #: site's, so they are replaced, never written in place.
+        self.recycled = False
 
-    def publish(self, *, background: bool = False) -> None:
+    def recycle(self, folder: str, names: set[str], files: set[str]) -> int:
+        """Take the spare's subfolders ``names`` of ``folder`` into the new site, emptied of
+        anything but the regular files named ``files``; the rest of the spare's ``folder`` is
+        removed. Nothing is taken when the new site already has ``folder``, or there is no
+        spare. How many folders were taken."""
+        if self._spare is None or os.path.lexists(self.path / folder):
+            return 0
+        source = self._spare[0] / folder
+        taken = 0
+        try:
+            if source.is_symlink() or not source.is_dir():
+                return 0
+            with os.scandir(source) as entries:
+                for entry in entries:
+                    if entry.name in names and entry.is_dir(follow_symlinks=False):
+                        _only_files(Path(entry.path), files)
+                        taken += 1
+                    elif entry.is_dir(follow_symlinks=False):
+                        shutil.rmtree(entry.path, ignore_errors=True)
+                    else:
+                        Path(entry.path).unlink()
+            (self.path / folder).parent.mkdir(parents=True, exist_ok=True)
+            source.rename(self.path / folder)
+        except OSError:
+            shutil.rmtree(self.path / folder, ignore_errors=True)
+            return 0
+        self.recycled = True
+        return taken
+
+    def publish(self, *, background: bool = False, keep: bool = False) -> None:
         """Put the staged site in place of the target in one step, then drop the old tree
-        (with ``background``, in a process of its own: see ``remove_later``)."""
+        (with ``background``, in a process of its own: see ``remove_later``), or keep it as
+        the next build's spare (``keep``)."""
         _sync_tree(self.path)
         _checkpoint("staged")
         parent = self.target.parent
@@ -159,21 +202,55 @@ class Staging:
             if old_lock is not None:
                 os.close(old_lock)
         self._release()
+        if old is not None and keep:
+            try:
+                old.rename(_unique(parent, f".{self.target.name}.spare-"))
+                old = None
+            except OSError:
+                pass
         if old is not None:
             if background:
                 remove_later(old)
             else:
                 shutil.rmtree(old, ignore_errors=True)
+        # The spare held is the site before the one just replaced, which is now the spare.
+        self._drop_spare(background=background, whole=False)
 
     def discard(self) -> None:
-        """Remove the staged folder; the target stays as it was."""
+        """Remove the staged folder; the target stays as it was (a spare that gave folders
+        to it is removed too, since they are gone)."""
         self._release()
         shutil.rmtree(self.path, ignore_errors=True)
+        self._drop_spare(background=False, whole=not self.recycled)
+
+    def _drop_spare(self, *, background: bool, whole: bool) -> None:
+        """Let go of the spare: kept for the next build when ``whole``, else removed."""
+        if self._spare is None:
+            return
+        path, lock = self._spare
+        self._spare = None
+        os.close(lock)
+        if whole:
+            return
+        if background:
+            remove_later(path)
+        else:
+            shutil.rmtree(path, ignore_errors=True)
 
     def _release(self) -> None:
         if self._lock is not None:
             os.close(self._lock)
             self._lock = None
+
+
+def _only_files(folder: Path, files: set[str]) -> None:
+    """Leave only the regular files named ``files`` in ``folder``."""
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                shutil.rmtree(entry.path, ignore_errors=True)
+            elif entry.name not in files or not entry.is_file(follow_symlinks=False):
+                Path(entry.path).unlink()
 
 
 def remove_later(path: Path) -> None:
@@ -184,7 +261,11 @@ def remove_later(path: Path) -> None:
     left of it if this process was stopped; without a way to start the process, it is
     removed now.
     """
-    code = "import shutil, sys; shutil.rmtree(sys.argv[1], ignore_errors=True)"
+    # The removal holds the folder's lock, so the next build does not remove it too.
+    code = ("import fcntl, os, shutil, sys\n"
+            "fd = os.open(sys.argv[1], os.O_RDONLY | os.O_DIRECTORY)\n"
+            "fcntl.flock(fd, fcntl.LOCK_EX)\n"
+            "shutil.rmtree(sys.argv[1], ignore_errors=True)\n")
     try:
         subprocess.Popen(  # noqa: S603 - this interpreter, a fixed program, one path
             [sys.executable, "-c", code, str(path)], start_new_session=True,
@@ -206,6 +287,34 @@ def leftovers(target: Path) -> list[Path]:
     return sorted(p for p in target.parent.iterdir() if p.name.startswith(prefixes))
 
 
+def spares(target: Path) -> list[Path]:
+    """Replaced sites kept beside ``target`` for the next build to take folders from."""
+    if not target.parent.is_dir():
+        return []
+    prefix = f".{target.name}.spare-"
+    return sorted(p for p in target.parent.iterdir() if p.name.startswith(prefix))
+
+
+def _take_spare(target: Path) -> tuple[Path, int] | None:
+    """The spare a new build may take folders from, held; other spares are removed."""
+    taken: tuple[Path, int] | None = None
+    for path in spares(target):
+        if path.is_symlink() or not path.is_dir():
+            path.unlink(missing_ok=True)
+            continue
+        lock = _lock(path)
+        if lock is None:
+            continue  # another build is taking from it, or it is being removed
+        if taken is None:
+            taken = (path, lock)
+            continue
+        try:
+            shutil.rmtree(path, ignore_errors=True)
+        finally:
+            os.close(lock)
+    return taken
+
+
 def _tidy(target: Path) -> None:
     """Restore a site left aside by a killed fallback publish; remove unused leftovers."""
     for path in leftovers(target):
@@ -224,9 +333,10 @@ def _tidy(target: Path) -> None:
             os.close(lock)
 
 
-def stage(site_dir: Path, *, copy_previous: bool = False) -> Staging:
+def stage(site_dir: Path, *, copy_previous: bool = False, spare: bool = False) -> Staging:
     """Start a new site for ``site_dir``: an empty sibling folder, or a copy of the current
-    site with its times kept (``copy_previous``, for MkDocs' ``--dirty`` builds).
+    site with its times kept (``copy_previous``, for MkDocs' ``--dirty`` builds); with
+    ``spare``, holding the spare the last build kept, to take folders from.
 
     A ``site_dir`` that is a symlink, or lies under one, is published where it really is, so
     the link keeps pointing at the site and the rename stays on one filesystem.
@@ -248,6 +358,7 @@ def stage(site_dir: Path, *, copy_previous: bool = False) -> Staging:
             except FileExistsError:  # pragma: no cover - 48 random bits
                 continue
         lock = _lock(path)
+        taken = _take_spare(target) if spare and not copy_previous else None
         if target.is_dir():
             # The published folder keeps the mode the old one had, as an in-place build would.
             path.chmod(stat.S_IMODE(target.stat().st_mode))
@@ -255,5 +366,5 @@ def stage(site_dir: Path, *, copy_previous: bool = False) -> Staging:
                 shutil.copytree(target, path, symlinks=True, dirs_exist_ok=True)
     except OSError as exc:
         raise PublishError(f"cannot write beside '{site_dir}': {exc.strerror or exc}") from None
-    return Staging(target, path, lock)
+    return Staging(target, path, lock, taken)
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.site.publish import leftovers
+from generator.site.publish import leftovers, spares
 from tests.site.helpers import Build, mkdocs_build, project_copy, set_plugin_options, settled
 
 pytestmark = pytest.mark.slow
@@ -69,9 +69,11 @@ def test_a_failed_build_leaves_a_whole_previous_site_byte_identical(tmp_path: Pa
     assert mkdocs_build(project, site).returncode == 0
     assert "Northwind Fixed" in (site / "partners" / "northwind-devops" / "index.html"
                                  ).read_text(encoding="utf-8")
-    # The replaced site is removed by a process of its own, so the build does not wait.
+    # The replaced site is kept as the spare the next build takes partner folders from.
     assert settled(site) == []
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["project", "site"]
+    assert [p.name.startswith(".site.spare-") for p in spares(site)] == [True]
+    assert sorted(p.name for p in tmp_path.iterdir() if p not in spares(site)) == \
+        ["project", "site"]
 
 
 @pytest.mark.parametrize("directory_urls", [True, False])

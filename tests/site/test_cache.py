@@ -10,6 +10,7 @@ import hashlib
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -19,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from generator.site.prepare import SETTLED_NS
+from generator.site.publish import PAUSE_ENV, spares
 from generator.site.store import MAGIC, Store
 from tests.site.helpers import (
     EPOCH,
@@ -417,3 +419,61 @@ def test_records_lost_behind_the_ledger_are_made_again(tmp_path: Path) -> None:
     result = build(project, site, SOURCE_DATE_EPOCH=EPOCH)
     assert "; 0 partner files read" in result.output
     assert_same_as_cold(project, site, tmp_path)
+
+
+def test_a_build_taking_the_spare_never_changes_the_published_site(tmp_path: Path) -> None:
+    """From the third build on, a build takes the partners' folders of the site before the
+    published one, whose files the published site shares. The result equals a cold build
+    after partners are added, removed and edited; and while such a build runs, up to the
+    moment it swaps, the published site keeps every byte."""
+    project = project_copy(tmp_path / "project")
+    site = tmp_path / "site"
+    partners = project / "partners"
+    build(project, site)
+    for name in ("aurora-pipelines.yml", "aurora-pipelines.svg"):
+        (partners / name).unlink()
+    _edit_partner(project, tmp_path)
+    build(project, site)
+    assert len(spares(site)) == 1
+    for name in ("aurora-pipelines.yml", "aurora-pipelines.svg"):
+        shutil.copyfile(ROOT / "partners" / name, partners / name)
+    path = partners / f"{PARTNER}.yml"
+    path.write_text(path.read_text("utf-8").replace("Newly edited.", "Edited again."), "utf-8")
+    taking = build(project, site)
+    # Every partner of the first site, the one removed since and added again too.
+    count = len(list(partners.glob("*.yml"))) - 1
+    assert (f"partner-locator: {count} partner folders taken from the site before the last "
+            "one, to be updated") in taking.output
+    assert "Edited again." in (site / "partners" / PARTNER / "index.html").read_text("utf-8")
+    assert (site / "partners" / "aurora-pipelines" / "index.html").is_file()
+    assert_same_as_cold(project, site, tmp_path)
+
+    published = digest(site)
+    path.write_text(path.read_text("utf-8").replace("Edited again.", "Third edit."), "utf-8")
+    flag = tmp_path / "flag"
+    env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH, "NO_MKDOCS_2_WARNING": "1",
+           "PYTHONPATH": str(ROOT), PAUSE_ENV: f"staged:{flag}"}
+    run = subprocess.Popen(
+        [sys.executable, "-m", "mkdocs", "build", "--strict",
+         "-f", str(project / "mkdocs.yml"), "-d", str(site)],
+        env=env, cwd=project, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 300
+        while not flag.exists():
+            assert run.poll() is None, run.communicate()[0].decode()
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        # Written and on disk, not yet swapped: the published site is as it was.
+        assert digest(site) == published
+    finally:
+        if run.poll() is None:
+            os.killpg(run.pid, signal.SIGKILL)
+        output = run.communicate()[0].decode()
+    # The second site's: all but the partner it did not have.
+    assert f"partner-locator: {count - 1} partner folders taken" in output
+    build(project, site)
+    assert "Third edit." in (site / "partners" / PARTNER / "index.html").read_text("utf-8")
+    (tmp_path / "again").mkdir()
+    assert_same_as_cold(project, site, tmp_path / "again")
