@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from markupsafe import escape
+from markupsafe import Markup, escape
 
 from generator.catalog import CatalogEntry, HeldBadge
 from generator.model import Program
@@ -40,6 +40,8 @@ NOTE_TEXT = "#4d4d4d"
 CHIP_TEXT = "#ffffff"
 #: Chip colours as on the locator's cards; other badges take the first.
 CHIP = {"default": "#3949ab", "tsp": "#00695c"}
+#: The handbook's section on the badge image (on the badges page).
+BADGE_IMAGE_ANCHOR = "badge-image"
 #: Words the image shows when nothing is held.
 NONE_HELD = "Not a service partner at present"
 
@@ -212,16 +214,12 @@ def embed_context(entry: CatalogEntry, program: Program, *, src: str, urls: UrlS
     alt = embed_alt(entry, program)
     snippet = (f'<a href="{escape(profile_url)}"><img src="{escape(image_url)}" '
                f'alt="{escape(alt)}"></a>')
+    # Shown as text in a code element, where a quotation mark needs no escaping.
+    shown = Markup(str(escape(snippet)).replace("&#34;", '"'))  # noqa: S704 - escaped above
     return {
         "image": urls.href(src, badge_path),
         "image_alt": image_label(entry, program),
-        "snippet": snippet,
-        "program": program.name,
-        "held": [
-            {"name": h.badge.name, "abbreviation": h.badge.abbreviation,
-             "since_text": day_text(h.granted), "handbook_url": f"{badges_url}#{h.id}"}
-            for h in entry.held
-        ],
-        "none_held": NONE_HELD,
+        "snippet": shown,
+        "about_url": f"{badges_url}#{BADGE_IMAGE_ANCHOR}",
         "compare_url": f"{urls.link(src, COMPARE_SRC)}?p={entry.slug}",
     }
