@@ -62,8 +62,8 @@ def test_the_shell_script_names_the_search_worker_the_handbook_pages_name(site: 
     assert (site / WORKER.findall(script)[0]).is_file()
     assert '\\u003cform class=\\"md-header__option\\" data-md-component=\\"palette\\"' in script
     assert "window.__md_scope = root;" in script
-    assert '\\u003cbutton type=\\"button\\" class=\\"md-top md-icon\\" data-md-component=\\"top\\"' \
-        in script
+    assert '\\u003cbutton type=\\"button\\" class=\\"md-top md-icon\\" ' \
+           'data-md-component=\\"top\\"' in script
     assert '\\u003cdiv class=\\"md-dialog\\" data-md-component=\\"dialog\\"' in script
 
 
