@@ -25,6 +25,9 @@ from generator.site.common import (
 )
 from generator.site.urls import UrlStyle
 
+#: The handbook's section on what each service covers (its heading "Service offerings").
+SERVICES_ANCHOR = "service-offerings"
+
 # --- profiles -------------------------------------------------------------------------------
 
 
@@ -60,15 +63,9 @@ def profile_page(entry: CatalogEntry, program: Program, *, urls: UrlStyle,
             for h in entry.held
         ],
         "tier": entry.tier.name if entry.tier is not None else "",
-        "tier_text": (
-            f"{entry.tier.name} partner." if entry.tier is not None
-            else "Not in a program tier at present."
-        ),
         "headquarters": office_text(hq.city, hq.country),
-        "services": [
-            {"name": services[s].name, "description": services[s].description}
-            for s in partner.services
-        ],
+        "services": [services[s].name for s in partner.services],
+        "services_url": urls.link(src, options.handbook_page) + "#" + SERVICES_ANCHOR,
         "certified": [c.label for c in entry.certified],
         "offices": [
             {"text": office_text(o.city, o.country), "headquarters": i == 0}
@@ -83,7 +80,7 @@ def profile_page(entry: CatalogEntry, program: Program, *, urls: UrlStyle,
                                badges_url=badge_page),
     }
     body = render("profile.html", **context)
-    head = Markup('<script type="application/ld+json">{}</script>\n').format(
+    head = Markup('<script type="application/ld+json">{}</script>').format(
         script_json(organization(entry, program, site_url, urls))
     ) + share_tags(entry, urls, site_url)
     return PlannedPage(src, "profile", partner.name, body, head, description=partner.summary)
@@ -120,7 +117,7 @@ def share_tags(entry: CatalogEntry, urls: UrlStyle, site_url: str | None) -> Mar
             tags.append(("property", "og:image", site_url + logo))
             tags.append(("property", "og:image:alt", f"{partner.name} logo"))
     tags.append(("name", "twitter:card", "summary"))
-    return Markup("\n").join(
+    return Markup("").join(
         Markup('<meta {}="{}" content="{}">').format(kind, key, escape(value))
         for kind, key, value in tags
     )

@@ -204,6 +204,35 @@ def test_the_palette_toggle_of_a_profile_switches_and_is_remembered(browser: Any
         tab.goto(browser_site.url + "browse/letter/o/")
         assert tab.evaluate("() => document.body.dataset.mdColorScheme") == "slate"
         assert tab.locator("label[for=__palette_0]").is_visible()
+        # Kept where Material keeps it: a handbook page, with Material's own storage helpers,
+        # reads the choice made on a profile.
+        tab.goto(browser_site.url + "handbook/badges/")
+        assert tab.evaluate("() => document.body.dataset.mdColorScheme") == "slate"
+    finally:
+        context.close()
+
+
+def test_a_profile_has_materials_back_to_top_button(browser: Any, browser_site: Served) -> None:
+    from playwright.sync_api import expect
+
+    context, tab = open_page(browser, browser_site.url + "partners/elbe-devops/", width="phone",
+                             scheme="light")
+    errors: list[str] = []
+    tab.on("pageerror", lambda error: errors.append(str(error)))
+    try:
+        top = tab.locator("[data-md-component=top]")
+        hidden = "() => document.querySelector('[data-md-component=top]').hidden"
+        assert tab.evaluate(hidden) is True
+        assert tab.locator("[data-md-component=dialog]").count() == 1
+        # As on every Material page: shown when scrolling back up, and it goes to the top.
+        tab.mouse.wheel(0, 2400)
+        tab.wait_for_function("() => scrollY > 1500")
+        tab.mouse.wheel(0, -200)
+        tab.wait_for_function(f"() => !({hidden})()")
+        expect(top).to_have_text(re.compile(r"Back to top"))
+        top.click()
+        tab.wait_for_function("() => scrollY === 0")
+        assert errors == []
     finally:
         context.close()
 

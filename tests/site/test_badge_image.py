@@ -56,8 +56,9 @@ def test_a_holder_sees_each_held_badge_and_the_program(catalog: Catalog) -> None
     assert root.get("role") == "img"
     label = (f"{entry.name} holds the Professional Services Partner and Training Services "
              "Partner badges of the Channel Services Program (status on 28 November 2026).")
-    assert root.get("aria-label") == label
+    # One name, the title: no aria-label that would say the same again.
     assert root.findtext(f"{SVG}title") == label
+    assert root.get("aria-label") is None
     assert texts(svg) == [entry.name, "Channel Services Program", "Status on 28 November 2026",
                           "PSP", "Professional Services Partner",
                           "TSP", "Training Services Partner"]
@@ -146,15 +147,22 @@ def test_the_built_site_has_an_image_and_an_embed_section_per_partner(site: Path
         'alt="Aurora Pipelines Oy: status in the Channel Services Program"></a>')
     assert '<img src="badge.svg" alt="Aurora Pipelines Oy holds the Professional Services ' \
            'Partner badge of the Channel Services Program.">' in profile
-    assert "held since 13 March 2023" in profile
+    # What the image means is said once, in the handbook, and linked from every profile.
+    assert '(<a href="../../handbook/badges/#badge-image">how the badge image works</a>)' \
+        in profile
+    assert "Awarded 13 March 2023" in profile
     assert 'data-pl-copy="pl-embed-code" hidden>Copy the HTML</button>' in profile
     assert '<a href="../compare/?p=aurora-pipelines">Compare Aurora Pipelines Oy with other ' \
            'partners</a>' in profile
 
 
-def test_a_non_holder_profile_says_what_the_image_reads(site: Path, catalog: Catalog) -> None:
+def test_a_non_holder_profile_links_to_what_the_image_reads(site: Path, catalog: Catalog) -> None:
     entry = holder(catalog, 0)
     profile = (site / "partners" / entry.slug / "index.html").read_text()
-    assert ("Today the image reads \u201cNot a service partner at present\u201d") in profile
+    assert f"<p>{entry.name} holds no service partner badge at present.</p>" in profile
+    assert 'href="../../handbook/badges/#badge-image"' in profile
+    handbook = (site / "handbook" / "badges" / "index.html").read_text()
+    section = handbook[handbook.index('<h2 id="badge-image">'):]
+    assert 'reads "Not a service partner at present" when' in section
     assert (site / "partners" / entry.slug / "badge.svg").read_bytes() == badge_svg(
         entry, catalog.program, AS_OF)

@@ -1,5 +1,5 @@
 {#- Rendered once a build (a static template), from Material's own partials and the site's
-    configuration: the parts of the header that work only with JavaScript. -#}
+    configuration: the parts of the light shell that work only with JavaScript. -#}
 {%- import "partials/language.html" as lang with context -%}
 {%- set features = config.theme.features or [] -%}
 {%- macro squeeze() -%}{{ caller().split() | join(" ") }}{%- endmacro -%}
@@ -52,17 +52,35 @@
     {% endif %}
   {% endif %}
 {% endcall %}{%- endset -%}
-/* The colour palette toggle and the search box of the light shell's header (profiles and
- * directory lists), the same markup and script as Material prints into every other page, and
- * Material's configuration (its "__config" element). This script stands where the toggle and
- * the box go: it puts them in its own place as the page is parsed, before Material's bundle
- * runs, so Material finds and mounts them as usual. All of it works only with JavaScript, so
- * a visitor without it loses nothing.
+{#- Fixed in place on the screen, so they may stand anywhere in the body. -#}
+{%- set tail -%}{% call squeeze() %}
+  {% if "navigation.top" in features %}
+    {% include "partials/top.html" %}
+  {% endif %}
+  <div class="md-dialog" data-md-component="dialog"><div class="md-dialog__inner md-typeset"></div></div>
+{% endcall %}{%- endset -%}
+/* What the light shell (profiles and directory lists) leaves to a script, the same markup and
+ * script as Material prints into every other page: its storage helpers, the colour palette
+ * toggle and the search box of the header, the back-to-top button, the dialog and Material's
+ * configuration (its "__config" element). This script stands where the toggle and the box go:
+ * it puts them in their places as the page is parsed, before Material's bundle runs, so
+ * Material finds and mounts them as usual. All of it works only with JavaScript, so a visitor
+ * without it loses nothing.
  */
 (() => {
   "use strict";
   const script = document.currentScript;
   if (!script || !script.parentNode) return;
+  const root = new URL("../../", script.src);
+  // Material's storage helpers (its partials/javascripts/base.html), which its palette script
+  // and bundle read, with the scope the site's root.
+  window.__md_scope = {% if config.extra.scope %}new URL({{ config.extra.scope | tojson }}, location){% else %}root{% endif %};
+  window.__md_hash = (e) => [...e].reduce((e, _) => (e << 5) - e + _.charCodeAt(0), 0);
+  window.__md_get = (e, _ = localStorage, t = window.__md_scope) =>
+    JSON.parse(_.getItem(t.pathname + "." + e));
+  window.__md_set = (e, _, t = localStorage, a = window.__md_scope) => {
+    try { t.setItem(a.pathname + "." + e, JSON.stringify(_)); } catch (e) { /* full or off */ }
+  };
   const template = document.createElement("template");
   template.innerHTML = {{ parts | tojson }};
   // Scripts parsed from a template never run; copies put into the page run at once.
@@ -71,7 +89,6 @@
     copy.textContent = old.textContent;
     old.replaceWith(copy);
   }
-  const root = new URL("../../", script.src);
   const config = {{ site_config | tojson }};
   config.base = new URL(config.base, root).href;
   config.search = new URL(config.search, root).href;
@@ -80,5 +97,7 @@
   element.type = "application/json";
   element.textContent = JSON.stringify(config);
   script.replaceWith(template.content);
-  document.body.append(element);
+  const tail = document.createElement("template");
+  tail.innerHTML = {{ tail | tojson }};
+  document.body.append(tail.content, element);
 })();
