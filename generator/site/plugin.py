@@ -68,7 +68,7 @@ from generator.site.prepare import (
     tree_size,
     used_keys,
 )
-from generator.site.publish import PublishError, Staging, remove_later, stage
+from generator.site.publish import PublishError, Staging, remove_later, stage, take
 from generator.site.store import Store, digest
 from generator.site.theme_pages import (
     HEAD_CONTEXT_KEY,
@@ -152,6 +152,10 @@ class PartnerLocatorPlugin(BasePlugin[PartnerLocatorConfig]):  # type: ignore[no
         #: Partners' entries by key, kept across ``mkdocs serve`` rebuilds: a rebuild reads
         #: from the store only the entries it has not seen.
         self.entries: dict[str, CatalogEntry] = {}
+        #: Under ``mkdocs serve``: the served folder, and whether partner folders were taken
+        #: into it from the last served site.
+        self.site_dir: Path | None = None
+        self.served_recycled = False
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Remember the command: only ``build`` publishes atomically, only ``serve`` shows
@@ -193,7 +197,9 @@ class PartnerLocatorPlugin(BasePlugin[PartnerLocatorConfig]):  # type: ignore[no
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
         """Load, check and finish every partner file before anything is written."""
         if self.command == "serve":
-            self.aside = _set_aside(Path(config.site_dir))
+            self.site_dir = Path(config.site_dir)
+            self.aside = _set_aside(self.site_dir)
+            self.served_recycled = False
         root = Path(config.config_file_path or ".").resolve().parent
         self.store = Store(root / self.config.cache_dir if self.config.cache_dir else None)
         options = SiteOptions(
@@ -459,7 +465,7 @@ class PartnerLocatorPlugin(BasePlugin[PartnerLocatorConfig]):  # type: ignore[no
         plan, prepared = self._plan(), self.prepared
         site_dir = Path(config.site_dir)
         previous = self.staging.target if self.staging is not None else self.aside
-        recycled = self.staging is not None and self.staging.recycled
+        recycled = self.staging.recycled if self.staging is not None else self.served_recycled
         writer = Writer(site_dir, previous if previous is not None and previous.is_dir()
                         else None, recycled)
         if self.stamped:
@@ -541,7 +547,9 @@ class PartnerLocatorPlugin(BasePlugin[PartnerLocatorConfig]):  # type: ignore[no
     def _recycle(self, style: UrlStyle) -> None:
         """Take the partners' folders of the site before the published one into the new site
         (nothing is written yet): only the files a build writes there, to be replaced."""
-        if self.staging is None or self.prepared is None or not self.prepared.finished:
+        if self.prepared is None or not self.prepared.finished:
+            return
+        if self.staging is None and (self.aside is None or self.site_dir is None):
             return
         folders: set[str] = set()
         files: set[str] = set()
@@ -552,10 +560,18 @@ class PartnerLocatorPlugin(BasePlugin[PartnerLocatorConfig]):  # type: ignore[no
                 if slug == done.slug and parent == PROFILE_FOLDER:
                     folders.add(slug)
                     files.add(name)
-        taken = self.staging.recycle(PROFILE_FOLDER, folders, files)
+        taken, source = 0, ""
+        if self.staging is not None:
+            taken = self.staging.recycle(PROFILE_FOLDER, folders, files)
+            source = "the site before the last one"
+        elif self.aside is not None and self.site_dir is not None:
+            # Under ``mkdocs serve``: from the last served site, set aside.
+            taken = take(self.aside, self.site_dir, PROFILE_FOLDER, folders, files)
+            self.served_recycled = taken > 0
+            source = "the last served site"
         if taken:
-            log.info("partner-locator: %s taken from the site before the last one, to be "
-                     "updated", plural(taken, "partner folder"))
+            log.info("partner-locator: %s taken from %s, to be updated",
+                     plural(taken, "partner folder"), source)
 
     def _add(self, files: Files, file: File) -> None:
         self._claim(file.src_uri)

@@ -149,32 +149,12 @@ class Staging:
         self.recycled = False
 
     def recycle(self, folder: str, names: set[str], files: set[str]) -> int:
-        """Take the spare's subfolders ``names`` of ``folder`` into the new site, emptied of
-        anything but the regular files named ``files``; the rest of the spare's ``folder`` is
-        removed. Nothing is taken when the new site already has ``folder``, or there is no
-        spare. How many folders were taken."""
-        if self._spare is None or os.path.lexists(self.path / folder):
+        """Take the spare's subfolders ``names`` of ``folder`` into the new site (``take``);
+        how many were taken."""
+        if self._spare is None:
             return 0
-        source = self._spare[0] / folder
-        taken = 0
-        try:
-            if source.is_symlink() or not source.is_dir():
-                return 0
-            with os.scandir(source) as entries:
-                for entry in entries:
-                    if entry.name in names and entry.is_dir(follow_symlinks=False):
-                        _only_files(Path(entry.path), files)
-                        taken += 1
-                    elif entry.is_dir(follow_symlinks=False):
-                        shutil.rmtree(entry.path, ignore_errors=True)
-                    else:
-                        Path(entry.path).unlink()
-            (self.path / folder).parent.mkdir(parents=True, exist_ok=True)
-            source.rename(self.path / folder)
-        except OSError:
-            shutil.rmtree(self.path / folder, ignore_errors=True)
-            return 0
-        self.recycled = True
+        taken = take(self._spare[0], self.path, folder, names, files)
+        self.recycled = self.recycled or taken > 0
         return taken
 
     def publish(self, *, background: bool = False, keep: bool = False) -> None:
@@ -241,6 +221,34 @@ class Staging:
         if self._lock is not None:
             os.close(self._lock)
             self._lock = None
+
+
+def take(source: Path, root: Path, folder: str, names: set[str], files: set[str]) -> int:
+    """Move the subfolders ``names`` of ``source/folder`` to ``root/folder``, emptied of
+    anything but the regular files named ``files``; the rest of ``source/folder`` is removed.
+    Nothing is taken when ``root`` already has ``folder``. How many folders were taken."""
+    origin, target = source / folder, root / folder
+    if os.path.lexists(target):
+        return 0
+    taken = 0
+    try:
+        if origin.is_symlink() or not origin.is_dir():
+            return 0
+        with os.scandir(origin) as entries:
+            for entry in entries:
+                if entry.name in names and entry.is_dir(follow_symlinks=False):
+                    _only_files(Path(entry.path), files)
+                    taken += 1
+                elif entry.is_dir(follow_symlinks=False):
+                    shutil.rmtree(entry.path, ignore_errors=True)
+                else:
+                    Path(entry.path).unlink()
+        target.parent.mkdir(parents=True, exist_ok=True)
+        origin.rename(target)
+    except OSError:
+        shutil.rmtree(target, ignore_errors=True)
+        return 0
+    return taken
 
 
 def _only_files(folder: Path, files: set[str]) -> None:

@@ -99,6 +99,11 @@ def test_serve_rebuilds_when_a_partner_file_changes(served: tuple[Path, str, Pat
     partner.write_text(text.replace(f"name: {NAME}\n", "name: Northwind Renamed\n"),
                        encoding="utf-8")
     _wait(lambda: "Northwind Renamed" in _get(profile), 60, "the renamed partner", log)
+    # The rebuild took the partners' folders of the last served site and kept what had not
+    # changed: another profile is served as before.
+    assert "partner folders taken from the last served site, to be updated" in \
+        log.read_text(encoding="utf-8")
+    assert "Aurora Pipelines Oy" in _get(f"{root}partners/aurora-pipelines/")
 
     # A broken edit is reported with its line, in the log and on every page; the fix brings
     # the site back.
