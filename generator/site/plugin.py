@@ -260,7 +260,7 @@ class PartnerLocatorPlugin(BasePlugin[PartnerLocatorConfig]):  # type: ignore[no
             self._add(files, generated)
         for uri, source in ASSETS.items():
             self._add(files, File.generated(config, uri, abs_src_path=str(source)))
-        return files
+        return unused_theme_files_removed(files, config)
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig,
                          files: Files) -> str:
@@ -584,6 +584,48 @@ _ERROR_POLL = Markup("""<script>
   }, 1000);
 })();
 </script>""")
+
+
+def search_languages(config: MkDocsConfig) -> list[str]:
+    """The languages Material's search worker loads lunr files for (the search plugin's
+    ``lang``; none when the site has no search)."""
+    plugin = config.plugins.get("material/search") or config.plugins.get("search")
+    lang = plugin.config.get("lang") if plugin is not None else None
+    return [str(code) for code in lang or []]
+
+
+def wanted_lunr_files(languages: Sequence[str]) -> set[str]:
+    """The files under ``assets/javascripts/lunr/`` the search worker never loads for these
+    languages: it loads the stemmer support, a file per language but English, the
+    multi-language file for more than one, ``tinyseg.js`` for Japanese and ``wordcut.js`` for
+    Hindi and Thai."""
+    wanted = {f"lunr.{code}.min.js" for code in languages if code != "en"}
+    if len(languages) > 1:
+        wanted.add("lunr.multi.min.js")
+    if wanted:
+        wanted.add("lunr.stemmer.support.min.js")
+    if "ja" in languages:
+        wanted.add("tinyseg.js")
+    if {"hi", "th"} & set(languages):
+        wanted.add("wordcut.js")
+    return wanted
+
+
+def unused_theme_files_removed(files: Files, config: MkDocsConfig) -> Files:
+    """The theme's files that no page loads left out of the site: source maps (only a
+    browser's developer tools ask for them) and the lunr files of languages the search is not
+    configured for."""
+    wanted = wanted_lunr_files(search_languages(config))
+    theme_dirs = set(config.theme.dirs)
+    for file in list(files):
+        uri = file.src_uri
+        if file.src_dir not in theme_dirs:
+            continue
+        lunr = uri.startswith("assets/javascripts/lunr/")
+        if (uri.endswith(".map") and uri.startswith("assets/")) or (
+                lunr and uri.rsplit("/", 1)[-1] not in wanted):
+            files.remove(file)
+    return files
 
 
 def error_body(diagnostics: Sequence[Diagnostic]) -> Markup:

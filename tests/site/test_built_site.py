@@ -502,3 +502,24 @@ def test_every_api_field_is_documented(site: Path) -> None:
     fields = set(data) | {k for p in data["partners"] for k in p}
     fields |= {k for p in data["partners"] for b in p["badges"] for k in b}
     assert fields == documented
+
+
+def test_the_site_leaves_out_theme_files_no_page_loads(site: Path) -> None:
+    theme = [p.relative_to(site).as_posix() for p in (site / "assets").rglob("*") if p.is_file()]
+    assert [p for p in theme if p.endswith(".map")] == []
+    assert [p for p in theme if p.startswith("assets/javascripts/lunr/")] == []
+    worker = [p for p in theme if p.startswith("assets/javascripts/workers/search.")]
+    assert len(worker) == 1 and worker[0].endswith(".min.js")
+
+
+@pytest.mark.parametrize(("languages", "wanted"), [
+    (["en"], set()),
+    (["de"], {"lunr.stemmer.support.min.js", "lunr.de.min.js"}),
+    (["en", "ja"], {"lunr.stemmer.support.min.js", "lunr.ja.min.js", "lunr.multi.min.js",
+                    "tinyseg.js"}),
+    (["th"], {"lunr.stemmer.support.min.js", "lunr.th.min.js", "wordcut.js"}),
+])
+def test_the_lunr_files_kept_are_those_the_search_worker_loads(
+        languages: list[str], wanted: set[str]) -> None:
+    from generator.site.plugin import wanted_lunr_files
+    assert wanted_lunr_files(languages) == wanted
