@@ -262,7 +262,9 @@ def test_profiles_carry_open_graph_and_twitter_card_tags(site: Path) -> None:
     meta = _meta(site / "partners" / "elbe-devops" / "index.html")
     assert meta["og:type"] == "website"
     assert meta["og:title"] == "Elbe DevOps GmbH"
-    assert meta["og:description"].startswith("Hamburg-based consultancy")
+    # Consumers fall back to the page's description; the summary is not printed a third time.
+    assert "og:description" not in meta
+    assert meta["description"].startswith("Hamburg-based consultancy")
     assert meta["og:url"] == "https://partners.example.com/partners/elbe-devops/"
     assert meta["og:image"] == "https://partners.example.com/logos/elbe-devops.svg"
     assert meta["twitter:card"] == "summary"
