@@ -93,6 +93,8 @@ ASSETS = {
     "assets/partner-locator/compare.css": HERE / "assets" / "compare.css",
     "assets/partner-locator/header-search.js": HERE / "assets" / "header-search.js",
 }
+#: The header's logo icon as an image, for the light shell (``header_logo``).
+HEADER_LOGO = "assets/partner-locator/logo.svg"
 #: Front matter of generated pages, by kind: the theme template, out of Material's search.
 META: dict[str, dict[str, Any]] = {
     "locator": {"template": "partner-locator.html", "search": {"exclude": True},
@@ -260,6 +262,8 @@ class PartnerLocatorPlugin(BasePlugin[PartnerLocatorConfig]):  # type: ignore[no
             self._add(files, generated)
         for uri, source in ASSETS.items():
             self._add(files, File.generated(config, uri, abs_src_path=str(source)))
+        if (logo := header_logo(config)) is not None:
+            self._add(files, File.generated(config, HEADER_LOGO, content=logo))
         return unused_theme_files_removed(files, config)
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig,
@@ -584,6 +588,22 @@ _ERROR_POLL = Markup("""<script>
   }, 1000);
 })();
 </script>""")
+
+
+def header_logo(config: MkDocsConfig) -> str | None:
+    """The theme's logo icon as a file of its own, drawn in the header's white text colour,
+    for the light shell's header to show as an image (``None`` when the theme has a logo
+    image, or the icon is not found)."""
+    if config.theme.get("logo"):
+        return None
+    icon = (config.theme.get("icon") or {}).get("logo") or "material/library"
+    for folder in config.theme.dirs:
+        path = Path(folder) / ".icons" / f"{icon}.svg"
+        if path.is_file():
+            svg = path.read_text(encoding="utf-8").strip()
+            return svg.replace("<svg ", '<svg fill="#fff" ', 1) if svg.startswith("<svg ") \
+                else None
+    return None
 
 
 def search_languages(config: MkDocsConfig) -> list[str]:

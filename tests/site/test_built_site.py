@@ -525,3 +525,15 @@ def test_the_lunr_files_kept_are_those_the_search_worker_loads(
         languages: list[str], wanted: set[str]) -> None:
     from generator.site.plugin import wanted_lunr_files
     assert wanted_lunr_files(languages) == wanted
+
+
+def test_the_light_shell_shows_the_logo_icon_from_one_white_file(site: Path) -> None:
+    icon = (Path(__file__).parents[2] / ".venv/lib/python3.11/site-packages/material/templates"
+            / ".icons/material/handshake.svg")
+    logo = (site / "assets" / "partner-locator" / "logo.svg").read_text(encoding="utf-8")
+    assert logo.startswith('<svg fill="#fff" ')
+    assert logo.split(" ", 2)[2] == icon.read_text(encoding="utf-8").strip().split(" ", 1)[1]
+    page = site / "partners" / "elbe-devops" / "index.html"
+    images = [a for t, a in parse(page).tags if t == "img" and a["src"].endswith("logo.svg")
+              and "pl-profile__logo" not in a.get("class", "")]
+    assert images == [{"src": "../../assets/partner-locator/logo.svg", "alt": ""}] * 2
