@@ -93,6 +93,8 @@ ASSETS = {
     "assets/partner-locator/compare.css": HERE / "assets" / "compare.css",
     "assets/partner-locator/header-search.js": HERE / "assets" / "header-search.js",
 }
+#: The header's logo icon as an image, for the light shell (``header_logo``).
+HEADER_LOGO = "assets/partner-locator/logo.svg"
 #: Front matter of generated pages, by kind: the theme template, out of Material's search.
 META: dict[str, dict[str, Any]] = {
     "locator": {"template": "partner-locator.html", "search": {"exclude": True},
@@ -266,7 +268,9 @@ class PartnerLocatorPlugin(BasePlugin[PartnerLocatorConfig]):  # type: ignore[no
             self._add(files, generated)
         for uri, source in ASSETS.items():
             self._add(files, File.generated(config, uri, abs_src_path=str(source)))
-        return files
+        if (logo := header_logo(config)) is not None:
+            self._add(files, File.generated(config, HEADER_LOGO, content=logo))
+        return unused_theme_files_removed(files, config)
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig,
                          files: Files) -> str:
@@ -600,6 +604,64 @@ _ERROR_POLL = Markup("""<script>
   }, 1000);
 })();
 </script>""")
+
+
+def header_logo(config: MkDocsConfig) -> str | None:
+    """The theme's logo icon as a file of its own, drawn in the header's white text colour,
+    for the light shell's header to show as an image (``None`` when the theme has a logo
+    image, or the icon is not found)."""
+    if config.theme.get("logo"):
+        return None
+    icon = (config.theme.get("icon") or {}).get("logo") or "material/library"
+    for folder in config.theme.dirs:
+        path = Path(folder) / ".icons" / f"{icon}.svg"
+        if path.is_file():
+            svg = path.read_text(encoding="utf-8").strip()
+            return svg.replace("<svg ", '<svg fill="#fff" ', 1) if svg.startswith("<svg ") \
+                else None
+    return None
+
+
+def search_languages(config: MkDocsConfig) -> list[str]:
+    """The languages Material's search worker loads lunr files for (the search plugin's
+    ``lang``; none when the site has no search)."""
+    plugin = config.plugins.get("material/search") or config.plugins.get("search")
+    lang = plugin.config.get("lang") if plugin is not None else None
+    return [str(code) for code in lang or []]
+
+
+def wanted_lunr_files(languages: Sequence[str]) -> set[str]:
+    """The files under ``assets/javascripts/lunr/`` the search worker never loads for these
+    languages: it loads the stemmer support, a file per language but English, the
+    multi-language file for more than one, ``tinyseg.js`` for Japanese and ``wordcut.js`` for
+    Hindi and Thai."""
+    wanted = {f"lunr.{code}.min.js" for code in languages if code != "en"}
+    if len(languages) > 1:
+        wanted.add("lunr.multi.min.js")
+    if wanted:
+        wanted.add("lunr.stemmer.support.min.js")
+    if "ja" in languages:
+        wanted.add("tinyseg.js")
+    if {"hi", "th"} & set(languages):
+        wanted.add("wordcut.js")
+    return wanted
+
+
+def unused_theme_files_removed(files: Files, config: MkDocsConfig) -> Files:
+    """The theme's files that no page loads left out of the site: source maps (only a
+    browser's developer tools ask for them) and the lunr files of languages the search is not
+    configured for."""
+    wanted = wanted_lunr_files(search_languages(config))
+    theme_dirs = set(config.theme.dirs)
+    for file in list(files):
+        uri = file.src_uri
+        if file.src_dir not in theme_dirs:
+            continue
+        lunr = uri.startswith("assets/javascripts/lunr/")
+        if (uri.endswith(".map") and uri.startswith("assets/")) or (
+                lunr and uri.rsplit("/", 1)[-1] not in wanted):
+            files.remove(file)
+    return files
 
 
 def error_body(diagnostics: Sequence[Diagnostic]) -> Markup:

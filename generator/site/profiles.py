@@ -102,14 +102,14 @@ def share_tags(entry: CatalogEntry, urls: UrlStyle, site_url: str | None) -> Mar
 
     The page's URL and the image need absolute addresses, so they are left out when the site
     has no ``site_url``. A Twitter card takes its title, description and image from the Open
-    Graph tags when it has none of its own, so only its kind is given.
+    Graph tags when it has none of its own, so only its kind is given. The summary is already
+    the page's description, which Open Graph consumers read when there is no
+    ``og:description``: it is not printed a third time (it is in the structured data too).
     """
     partner = entry.partner
-    description = " ".join(partner.summary.split())
     tags: list[tuple[str, str, str]] = [
         ("property", "og:type", "website"),
         ("property", "og:title", partner.name),
-        ("property", "og:description", description),
     ]
     if site_url:
         tags.append(("property", "og:url", site_url + urls.page_url(profile_src(entry.slug))))

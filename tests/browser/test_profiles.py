@@ -157,12 +157,15 @@ def test_api_field_names_never_break_inside_a_name_on_a_phone(browser: Any,
 
 def header_outline(tab: Any) -> list[str]:
     """Every element of the page's header, as tag, classes and the names a reader meets (the
-    light shell's logo has an id, for the navigation to draw it again)."""
+    logo's picture, an inline icon or the light shell's image of it, is one "logo" entry:
+    both are drawn the same)."""
     outline: list[str] = tab.evaluate("""() => [...document.querySelectorAll('.md-header *')]
         .filter(e => !e.closest('[data-md-component=header-topic]'))
-        .map(e => [e.tagName, e.className.baseVal ?? e.className, e.getAttribute('title'),
-                   e.getAttribute('aria-label'), e.getAttribute('for'),
-                   e.id === '__pl_logo' ? '' : e.id, e.hidden].join('|'))""")
+        .filter(e => !(e.closest('.md-logo') && e.parentElement.closest('.md-logo')
+                       && e.parentElement !== e.closest('.md-logo')))
+        .map(e => e.parentElement.classList.contains('md-logo') ? 'logo' :
+             [e.tagName, e.className.baseVal ?? e.className, e.getAttribute('title'),
+              e.getAttribute('aria-label'), e.getAttribute('for'), e.id, e.hidden].join('|'))""")
     return outline
 
 

@@ -262,7 +262,9 @@ def test_profiles_carry_open_graph_and_twitter_card_tags(site: Path) -> None:
     meta = _meta(site / "partners" / "elbe-devops" / "index.html")
     assert meta["og:type"] == "website"
     assert meta["og:title"] == "Elbe DevOps GmbH"
-    assert meta["og:description"].startswith("Hamburg-based consultancy")
+    # Consumers fall back to the page's description; the summary is not printed a third time.
+    assert "og:description" not in meta
+    assert meta["description"].startswith("Hamburg-based consultancy")
     assert meta["og:url"] == "https://partners.example.com/partners/elbe-devops/"
     assert meta["og:image"] == "https://partners.example.com/logos/elbe-devops.svg"
     assert meta["twitter:card"] == "summary"
@@ -502,3 +504,36 @@ def test_every_api_field_is_documented(site: Path) -> None:
     fields = set(data) | {k for p in data["partners"] for k in p}
     fields |= {k for p in data["partners"] for b in p["badges"] for k in b}
     assert fields == documented
+
+
+def test_the_site_leaves_out_theme_files_no_page_loads(site: Path) -> None:
+    theme = [p.relative_to(site).as_posix() for p in (site / "assets").rglob("*") if p.is_file()]
+    assert [p for p in theme if p.endswith(".map")] == []
+    assert [p for p in theme if p.startswith("assets/javascripts/lunr/")] == []
+    worker = [p for p in theme if p.startswith("assets/javascripts/workers/search.")]
+    assert len(worker) == 1 and worker[0].endswith(".min.js")
+
+
+@pytest.mark.parametrize(("languages", "wanted"), [
+    (["en"], set()),
+    (["de"], {"lunr.stemmer.support.min.js", "lunr.de.min.js"}),
+    (["en", "ja"], {"lunr.stemmer.support.min.js", "lunr.ja.min.js", "lunr.multi.min.js",
+                    "tinyseg.js"}),
+    (["th"], {"lunr.stemmer.support.min.js", "lunr.th.min.js", "wordcut.js"}),
+])
+def test_the_lunr_files_kept_are_those_the_search_worker_loads(
+        languages: list[str], wanted: set[str]) -> None:
+    from generator.site.plugin import wanted_lunr_files
+    assert wanted_lunr_files(languages) == wanted
+
+
+def test_the_light_shell_shows_the_logo_icon_from_one_white_file(site: Path) -> None:
+    icon = (Path(__file__).parents[2] / ".venv/lib/python3.11/site-packages/material/templates"
+            / ".icons/material/handshake.svg")
+    logo = (site / "assets" / "partner-locator" / "logo.svg").read_text(encoding="utf-8")
+    assert logo.startswith('<svg fill="#fff" ')
+    assert logo.split(" ", 2)[2] == icon.read_text(encoding="utf-8").strip().split(" ", 1)[1]
+    page = site / "partners" / "elbe-devops" / "index.html"
+    images = [a for t, a in parse(page).tags if t == "img" and a["src"].endswith("logo.svg")
+              and "pl-profile__logo" not in a.get("class", "")]
+    assert images == [{"src": "../../assets/partner-locator/logo.svg", "alt": ""}] * 2
