@@ -245,6 +245,35 @@ def test_a_link_reproduces_the_view_and_back_and_forward_work(page: Any, browser
     assert page.locator("input[name=industry][value=technology]").is_checked()
 
 
+def test_back_to_the_first_entry_keeps_the_page_and_its_cards(page: Any, browser_site: Served,
+                                                              catalog: Catalog) -> None:
+    loads: list[str] = []
+    page.on("request", lambda request: loads.append(request.url)
+            if urlsplit(request.url).path == "/partners/" else None)
+    page.goto(browser_site.url + "partners/?sort=name")
+    page.wait_for_function("() => document.querySelector('[data-pl-locator]')?.dataset.plReady")
+    first = page.locator(".pl-card__name").all_inner_texts()
+    page.check("input[name=badge][value=psp]")
+    expect_status(page, sum("psp" in e.held_ids for e in catalog.entries))
+    # From here on, every change to the page is checked: the cards never go missing.
+    page.evaluate("""() => {
+        window.__plCards = [];
+        new MutationObserver(() => {
+            window.__plCards.push(document.querySelectorAll('.pl-card').length);
+        }).observe(document.documentElement, { childList: true, subtree: true });
+    }""")
+    page.go_back()
+    expect_status(page, len(catalog.entries))
+    page.wait_for_load_state("networkidle")
+    page.wait_for_timeout(300)
+    assert page.locator(".pl-card__name").all_inner_texts() == first
+    assert not page.locator("input[name=badge][value=psp]").is_checked()
+    seen: list[int] = page.evaluate("() => window.__plCards")
+    assert seen and 0 not in seen
+    # The page itself was loaded once: Back stays within it.
+    assert len(loads) == 1, loads
+
+
 def test_sort_by_most_recent_award(page: Any, browser_site: Served, catalog: Catalog) -> None:
     page.goto(browser_site.url + "partners/")
     page.select_option("#pl-sort", "recent")

@@ -660,6 +660,19 @@
     return parent;
   }
 
+  // Moves through history, heard before Material's instant navigation hears them where the
+  // page was opened with the listener of _history.html, so that `handler` may keep them from
+  // it with stopImmediatePropagation(); else heard as any other listener.
+  function listenToHistory(handler) {
+    const early = window.__plHistory;
+    if (early instanceof Set) {
+      early.add(handler);
+      return () => early.delete(handler);
+    }
+    window.addEventListener("popstate", handler);
+    return () => window.removeEventListener("popstate", handler);
+  }
+
   function saveView(search) {
     try {
       sessionStorage.setItem(RETURN_KEY, JSON.stringify({ path: location.pathname, search }));
@@ -964,13 +977,21 @@
       input.focus();
     });
     on(moreButton, "click", () => { showMore(sequence).catch(reportError); });
-    on(window, "popstate", () => {
+    // Entries of this page that differ only in their query are this script's own: it
+    // answers them alone, and Material's instant navigation does not load the page again.
+    const path = location.pathname;
+    let hash = location.hash;
+    on(window, "hashchange", () => { hash = location.hash; });
+    listeners.push(listenToHistory((event) => {
+      if (location.pathname !== path) return;
+      if (location.hash === hash) event.stopImmediatePropagation();
+      hash = location.hash;
       const state = readState(location.search);
       typing = false;
       setControls(state);
       saveView(queryOf(state));
       update(state).catch(reportError);
-    });
+    }));
 
     // The page's head moved `q` aside so Material's own search does not claim it; restore it.
     const search = window.__plSearch !== undefined ? window.__plSearch : location.search;
