@@ -154,6 +154,7 @@
       terms: new Map(),
       chunks: new Map(),
       files: new Map(),
+      allRows: null,
       recent: null,
     };
   }
@@ -202,7 +203,10 @@
   // implied).
   function valuePart(index, facet, code) {
     const data = index.facets.get(facet);
-    return { key: `v:${facet}:${code}`, set: data.sets[code], rows: data.rows[code], size: data.totals[code] };
+    return {
+      key: `v:${facet}:${code}`, set: data.sets[code], rows: data.rows[code], size: data.totals[code],
+      facet, code,
+    };
   }
 
   function shardPart(index, key) {
@@ -263,8 +267,17 @@
         loadBytes(index, part.rows),
         part.set === null ? null : loadSet(index, part.set).then(members),
       ]);
-      return { ids, size: part.size, local: readRows(index, bytes, part.size) };
+      const rows = { ids, size: part.size, local: readRows(index, bytes, part.size) };
+      if (part.set === null) index.allRows = rows;
+      return rows;
     });
+  }
+
+  // The partners with one facet value: from the rows of all partners once they are read (a
+  // row there is a partner), else from the value's set file.
+  function loadValueSet(index, part) {
+    if (index.allRows) return Promise.resolve(index.allRows.local.get(part.facet)[part.code]);
+    return loadSet(index, part.set);
   }
 
   // Partners in "most recently awarded" order, from the award file, fetched for that order only.
@@ -380,7 +393,7 @@
     const { keys, matched } = termCover(index, labels, term);
     const [shards, sets] = await Promise.all([
       Promise.all(keys.map((k) => loadShard(index, k))),
-      Promise.all(matched.map((part) => loadSet(index, part.set))),
+      Promise.all(matched.map((part) => loadValueSet(index, part))),
     ]);
     for (const shard of shards) {
       shard.words.forEach((word, i) => {
