@@ -111,3 +111,29 @@ def test_partners_stay_out_of_materials_index(browser_site: Served) -> None:
     text = json.dumps(index)
     assert "Elbe DevOps" not in text
     assert not any(d["location"].startswith("partners/") for d in index["docs"])
+
+
+def test_on_the_locator_materials_index_waits_for_the_header_search(page: Any,
+                                                                    browser_site: Served) -> None:
+    from playwright.sync_api import expect
+
+    fetched: list[str] = []
+    page.on("request", lambda request: fetched.append(request.url))
+    page.goto(browser_site.url + "partners/")
+    page.wait_for_load_state("networkidle")
+    later = ("search/search_index.json", "/workers/search.", "sitemap.xml")
+    assert [u for u in fetched if any(part in u for part in later)] == []
+    # The header search still finds the handbook's pages, and partners by name.
+    type_in_header_search(page, "badges")
+    results = page.locator(".md-search-result__list").last
+    expect(results.locator("h1").filter(has_text=re.compile(r"^Badges and reviews$"))
+           ).to_be_visible()
+    assert any(u.endswith("/search/search_index.json") for u in fetched)
+    page.locator(".md-search__input").fill("Elbe")
+    expect(page.locator(PARTNERS).get_by_role(
+        "link", name=re.compile(r"^Elbe DevOps GmbH"))).to_be_visible()
+    # The sitemap instant navigation reads comes once a link is about to be followed.
+    page.keyboard.press("Escape")
+    page.locator(".pl-card__name a").first.hover()
+    page.wait_for_function("() => performance.getEntriesByType('resource')"
+                           ".some((e) => e.name.endsWith('/sitemap.xml'))")

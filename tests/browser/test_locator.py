@@ -245,6 +245,56 @@ def test_a_link_reproduces_the_view_and_back_and_forward_work(page: Any, browser
     assert page.locator("input[name=industry][value=technology]").is_checked()
 
 
+def test_back_to_the_first_entry_keeps_the_page_and_its_cards(page: Any, browser_site: Served,
+                                                              catalog: Catalog) -> None:
+    loads: list[str] = []
+    page.on("request", lambda request: loads.append(request.url)
+            if urlsplit(request.url).path == "/partners/" else None)
+    page.goto(browser_site.url + "partners/?sort=name")
+    page.wait_for_function("() => document.querySelector('[data-pl-locator]')?.dataset.plReady")
+    first = page.locator(".pl-card__name").all_inner_texts()
+    page.check("input[name=badge][value=psp]")
+    expect_status(page, sum("psp" in e.held_ids for e in catalog.entries))
+    # From here on, every change to the page is checked: the cards never go missing.
+    page.evaluate("""() => {
+        window.__plCards = [];
+        new MutationObserver(() => {
+            window.__plCards.push(document.querySelectorAll('.pl-card').length);
+        }).observe(document.documentElement, { childList: true, subtree: true });
+    }""")
+    page.go_back()
+    expect_status(page, len(catalog.entries))
+    page.wait_for_load_state("networkidle")
+    page.wait_for_timeout(300)
+    assert page.locator(".pl-card__name").all_inner_texts() == first
+    assert not page.locator("input[name=badge][value=psp]").is_checked()
+    seen: list[int] = page.evaluate("() => window.__plCards")
+    assert seen and 0 not in seen
+    # The page itself was loaded once: Back stays within it.
+    assert len(loads) == 1, loads
+
+
+def test_a_link_followed_as_the_results_show_comes_back_to_the_search(
+        page: Any, browser_site: Served, catalog: Catalog) -> None:
+    target = catalog.entries[len(catalog.entries) // 3]
+    word = max(target.name.split(), key=len)
+    page.goto(browser_site.url + "partners/")
+    page.wait_for_function("() => document.querySelector('[data-pl-locator]')?.dataset.plReady")
+    # The first card is followed the moment the results are drawn, before the address of the
+    # search would be written by itself.
+    page.evaluate("""() => document.addEventListener('pl:results', () => {
+        document.querySelector('.pl-card__name a').click();
+    }, { once: true })""")
+    page.locator("#pl-q").fill(word)
+    page.wait_for_url(re.compile(r"/partners/[a-z0-9-]+/$"))
+    page.go_back()
+    page.wait_for_url(re.compile(r"/partners/\?q="))
+    assert query(page) == [("q", word)]
+    expect_status_any(page)
+    assert page.locator("#pl-q").input_value() == word
+    assert target.name in page.locator(".pl-card__name").all_inner_texts()
+
+
 def test_sort_by_most_recent_award(page: Any, browser_site: Served, catalog: Catalog) -> None:
     page.goto(browser_site.url + "partners/")
     page.select_option("#pl-sort", "recent")
@@ -548,6 +598,8 @@ def test_the_sort_menu_says_best_match_only_for_a_search(page: Any,
     expect_status_any(page)
     assert sort.evaluate(selected) == "Best match"
     assert not sort.locator("option[value='']").is_disabled()
+    # The address follows once the results are on screen; best match is not written into it.
+    page.wait_for_function("() => location.search.startsWith('?q=')")
     assert [k for k, _ in query(page)] == ["q"]
     page.fill("#pl-q", "")
     expect_status_any(page)

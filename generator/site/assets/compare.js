@@ -71,6 +71,19 @@
     return `?${params}`;
   }
 
+  // Moves through history, heard before Material's instant navigation hears them where the
+  // page was opened with the listener of _history.html, so that `handler` may keep them from
+  // it with stopImmediatePropagation(); else heard as any other listener.
+  function listenToHistory(handler) {
+    const early = window.__plHistory;
+    if (early instanceof Set) {
+      early.add(handler);
+      return () => early.delete(handler);
+    }
+    window.addEventListener("popstate", handler);
+    return () => window.removeEventListener("popstate", handler);
+  }
+
   function listText(words) {
     if (words.length <= 1) return words.join("");
     return `${words.slice(0, -1).join(", ")} and ${words[words.length - 1]}`;
@@ -491,7 +504,18 @@
       show(true).catch(report);
     }
 
-    function onPop() { if (root.isConnected) show(false).catch(report); }
+    // Entries of this page that differ only in their query are this script's own: it
+    // answers them alone, and Material's instant navigation does not load the page again.
+    const path = location.pathname;
+    let hash = location.hash;
+    function onHash() { hash = location.hash; }
+    function onPop(event) {
+      if (!root.isConnected) return;
+      if (location.pathname !== path) return;
+      if (location.hash === hash) event.stopImmediatePropagation();
+      hash = location.hash;
+      show(false).catch(report);
+    }
 
     function report(error) {
       status.textContent = "The comparison cannot be shown right now. Each partner's profile has the same facts.";
@@ -501,9 +525,16 @@
 
     status.tabIndex = -1;
     view.addEventListener("click", onClick);
-    window.addEventListener("popstate", onPop);
+    const unlisten = listenToHistory(onPop);
+    window.addEventListener("hashchange", onHash);
     show(false).catch(report);
-    return { destroy() { sequence += 1; window.removeEventListener("popstate", onPop); } };
+    return {
+      destroy() {
+        sequence += 1;
+        unlisten();
+        window.removeEventListener("hashchange", onHash);
+      },
+    };
   }
 
   // --- the profile's copy button ----------------------------------------------------------

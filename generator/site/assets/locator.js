@@ -151,8 +151,10 @@
       rowKeys: Object.keys(data.termRows),
       stop: new Set(data.stop),
       shards: new Map(),
+      terms: new Map(),
       chunks: new Map(),
       files: new Map(),
+      allRows: null,
       recent: null,
     };
   }
@@ -201,7 +203,10 @@
   // implied).
   function valuePart(index, facet, code) {
     const data = index.facets.get(facet);
-    return { key: `v:${facet}:${code}`, set: data.sets[code], rows: data.rows[code], size: data.totals[code] };
+    return {
+      key: `v:${facet}:${code}`, set: data.sets[code], rows: data.rows[code], size: data.totals[code],
+      facet, code,
+    };
   }
 
   function shardPart(index, key) {
@@ -262,8 +267,17 @@
         loadBytes(index, part.rows),
         part.set === null ? null : loadSet(index, part.set).then(members),
       ]);
-      return { ids, size: part.size, local: readRows(index, bytes, part.size) };
+      const rows = { ids, size: part.size, local: readRows(index, bytes, part.size) };
+      if (part.set === null) index.allRows = rows;
+      return rows;
     });
+  }
+
+  // The partners with one facet value: from the rows of all partners once they are read (a
+  // row there is a partner), else from the value's set file.
+  function loadValueSet(index, part) {
+    if (index.allRows) return Promise.resolve(index.allRows.local.get(part.facet)[part.code]);
+    return loadSet(index, part.set);
   }
 
   // Partners in "most recently awarded" order, from the award file, fetched for that order only.
@@ -309,13 +323,24 @@
     return numbers.map((n) => ({ number: n, record: chunks.get(Math.floor(n / size))[n % size] }));
   }
 
+  // Base-36 gaps between partner numbers, comma-separated (gaps() in locator_index.py), read
+  // a character at a time: a prefix of one letter reads hundreds of thousands of them.
   function readGaps(text, set) {
     if (!text) return;
     let number = -1;
-    for (const gap of text.split(",")) {
-      number += parseInt(gap, 36);
-      add(set, number);
+    let gap = 0;
+    for (let i = 0; i < text.length; i += 1) {
+      const c = text.charCodeAt(i);
+      if (c === 44) {
+        number += gap;
+        set[number >>> 5] |= 1 << (number & 31);
+        gap = 0;
+      } else {
+        gap = gap * 36 + (c <= 57 ? c - 48 : c - 87);
+      }
     }
+    number += gap;
+    set[number >>> 5] |= 1 << (number & 31);
   }
 
   // --- a query -----------------------------------------------------------------------------
@@ -340,7 +365,26 @@
     return { keys, matched, parts: [...groups.map((k) => shardPart(index, k)), ...matched] };
   }
 
-  async function matchTerm(index, labels, term) {
+  // The matches of the words typed lately, kept: a word typed again, or Backspace, reads
+  // nothing again.
+  const KEPT_TERMS = 16;
+
+  function matchTerm(index, labels, term) {
+    const memo = index.terms;
+    if (memo.has(term)) {
+      const hit = memo.get(term);
+      memo.delete(term);
+      memo.set(term, hit);
+      return hit;
+    }
+    const pending = readTerm(index, labels, term);
+    memo.set(term, pending);
+    pending.catch(() => memo.delete(term));
+    while (memo.size > KEPT_TERMS) memo.delete(memo.keys().next().value);
+    return pending;
+  }
+
+  async function readTerm(index, labels, term) {
     const count = index.count;
     const found = {
       nameExact: emptySet(count), namePrefix: emptySet(count), label: emptySet(count),
@@ -349,7 +393,7 @@
     const { keys, matched } = termCover(index, labels, term);
     const [shards, sets] = await Promise.all([
       Promise.all(keys.map((k) => loadShard(index, k))),
-      Promise.all(matched.map((part) => loadSet(index, part.set))),
+      Promise.all(matched.map((part) => loadValueSet(index, part))),
     ]);
     for (const shard of shards) {
       shard.words.forEach((word, i) => {
@@ -475,14 +519,23 @@
       return holders.get(cover);
     }
 
-    // The rows of part `j` of a cover that the view keeps, but for `skip`'s own selection.
+    // The rows of part `j` of a cover that the view keeps, but for `skip`'s own selection;
+    // the same for every facet without a selection, so worked out once for them.
+    const keptRows = new Map();
     function kept(cover, j, skip) {
-      const part = cover.parts[j];
-      const rows = intersect(foundRows(part).slice(), firstHolders(cover)[j]);
-      for (const facet of Object.keys(chosen)) {
-        if (facet !== skip) intersect(rows, allowedRows(part, facet));
+      const own = skip !== null && skip in chosen ? skip : null;
+      let byPart = keptRows.get(cover);
+      if (!byPart) keptRows.set(cover, byPart = new Map());
+      const key = `${j} ${own}`;
+      if (!byPart.has(key)) {
+        const part = cover.parts[j];
+        const rows = intersect(foundRows(part).slice(), firstHolders(cover)[j]);
+        for (const facet of Object.keys(chosen)) {
+          if (facet !== own) intersect(rows, allowedRows(part, facet));
+        }
+        byPart.set(key, rows);
       }
-      return rows;
+      return byPart.get(key);
     }
 
     return { kept };
@@ -503,7 +556,10 @@
     return out;
   }
 
-  async function findPartners(index, labels, state) {
+  // `early`, if given, is handed the view's partners as soon as they are known, before the
+  // counts are: without a ticked facet they come from the search's words alone, so their
+  // cards can be fetched while the rows for the counts still come and are counted.
+  async function findPartners(index, labels, state, early) {
     const count = index.count;
     const terms = queryTerms(index, state.q);
     // The ticked values of each facet, by number: OR within a facet, AND across.
@@ -523,18 +579,23 @@
       for (const part of cover.parts) parts.set(part.key, part);
     }
     // The rows and the words' shards are fetched at once.
-    const [matches, rows] = await Promise.all([
-      Promise.all(terms.map((t) => matchTerm(index, labels, t))),
-      Promise.all([...parts.values()].map(async (part) => [part.key, await loadRows(index, part)])),
-    ]);
-    const loaded = new Map(rows);
+    const rowsLoaded = Promise.all([...parts.values()].map(
+      async (part) => [part.key, await loadRows(index, part)]));
+    rowsLoaded.catch(() => {});
+    const matches = await Promise.all(terms.map((t) => matchTerm(index, labels, t)));
     let text = null;
     if (matches.length) {
       text = fullSet(count);
       for (const match of matches) intersect(text, match.any);
     }
-    const view = viewOf(index, loaded, chosen, text);
     let shown = text || fullSet(count);
+    let results = null;
+    if (!ticked) {
+      results = await order(index, shown, matches, state);
+      if (early) early(results);
+    }
+    const loaded = new Map(await rowsLoaded);
+    const view = viewOf(index, loaded, chosen, text);
     if (ticked) {
       // With a facet ticked, the view's partners are the kept rows of the smallest cover.
       shown = emptySet(count);
@@ -550,7 +611,7 @@
       const numbers = cover ? countFrom(index, view, cover, loaded, facet) : totals;
       counts[facet] = Object.fromEntries(values.map((v, c) => [v, numbers[c]]));
     }
-    return { results: await order(index, shown, matches, state), counts };
+    return { results: results || await order(index, shown, matches, state), counts };
   }
 
   async function order(index, shown, matches, state) {
@@ -558,21 +619,30 @@
     if (sort === "recent") return (await loadRecent(index)).filter((n) => has(shown, n));
     const numbers = members(shown);
     if (sort === "name") return numbers;
-    const score = new Float64Array(index.count);
+    const score = new Uint16Array(numbers.length);
+    let best = 0;
     for (const { found } of matches) {
       // Each partner scores the weight of its best kind of match, tried from the best down.
       const kinds = Object.entries(WEIGHT).sort((a, b) => b[1] - a[1])
         .map(([kind, weight]) => [found[kind], weight]);
-      for (const n of numbers) {
+      numbers.forEach((n, i) => {
         for (const [set, weight] of kinds) {
           if (has(set, n)) {
-            score[n] += weight;
+            score[i] += weight;
             break;
           }
         }
-      }
+        if (score[i] > best) best = score[i];
+      });
     }
-    return numbers.sort((a, b) => score[b] - score[a] || a - b);
+    // Highest score first, then in name order: scores are small whole numbers, so partners
+    // are dealt into one list per score, each already in name order.
+    const starts = new Uint32Array(best + 2);
+    for (const value of score) starts[best - value + 1] += 1;
+    for (let i = 1; i < starts.length; i += 1) starts[i] += starts[i - 1];
+    const out = new Array(numbers.length);
+    numbers.forEach((n, i) => { out[starts[best - score[i]]++] = n; });
+    return out;
   }
 
   // --- the page ----------------------------------------------------------------------------
@@ -603,14 +673,17 @@
     return !state.q && !state.sort && Object.keys(state.selected).length === 0;
   }
 
+  // As toLocaleString("en"), which makes a new formatter at each call.
+  const NUMBER = new Intl.NumberFormat("en");
+
   function plural(count, one, many) {
-    return `${count.toLocaleString("en")} ${count === 1 ? one : many}`;
+    return `${NUMBER.format(count)} ${count === 1 ? one : many}`;
   }
 
   function statusText(total, shown) {
     if (total === 0) return "No partners match. Try another search or fewer filters.";
     if (shown >= total) return `${plural(total, "partner", "partners")}.`;
-    return `${plural(total, "partner", "partners")}, showing the first ${shown.toLocaleString("en")}.`;
+    return `${plural(total, "partner", "partners")}, showing the first ${NUMBER.format(shown)}.`;
   }
 
   function element(tag, className, text) {
@@ -658,6 +731,19 @@
     }
     if (at < text.length) parent.append(text.slice(at));
     return parent;
+  }
+
+  // Moves through history, heard before Material's instant navigation hears them where the
+  // page was opened with the listener of _history.html, so that `handler` may keep them from
+  // it with stopImmediatePropagation(); else heard as any other listener.
+  function listenToHistory(handler) {
+    const early = window.__plHistory;
+    if (early instanceof Set) {
+      early.add(handler);
+      return () => early.delete(handler);
+    }
+    window.addEventListener("popstate", handler);
+    return () => window.removeEventListener("popstate", handler);
   }
 
   function saveView(search) {
@@ -757,7 +843,7 @@
 
     function showFilters(state) {
       const count = selectedCount(state);
-      toggleCount.textContent = count ? ` (${count.toLocaleString("en")})` : "";
+      toggleCount.textContent = count ? ` (${NUMBER.format(count)})` : "";
       clear.hidden = count === 0;
       chips.replaceChildren();
       for (const facet of FACETS) {
@@ -811,6 +897,8 @@
         img.width = 48;
         img.height = 48;
         img.loading = "lazy";
+        // Behind the data of the next keystroke's results, which shares the connections.
+        img.fetchPriority = "low";
         item.append(img);
       } else {
         const initials = name.split(/[^\p{L}\p{N}_]+/u).filter(Boolean).slice(0, 2)
@@ -873,12 +961,21 @@
       if (hadFocus && link) link.focus();
     }
 
+    // Each box's label and count, found once; a count is written only when it changes.
+    const countOf = new Map(boxes.map((box) => {
+      const label = box.closest("label");
+      return [box, { label, node: label.querySelector("[data-count]"), shown: null }];
+    }));
+
     function setCounts(counts) {
       for (const box of boxes) {
         const count = (counts[box.name] && counts[box.name][box.value]) || 0;
-        const label = box.closest("label");
-        label.querySelector("[data-count]").textContent = count.toLocaleString("en");
-        label.classList.toggle("pl-facet__value--empty", count === 0 && !box.checked);
+        const place = countOf.get(box);
+        if (place.shown !== count) {
+          place.node.textContent = NUMBER.format(count);
+          place.shown = count;
+        }
+        place.label.classList.toggle("pl-facet__value--empty", count === 0 && !box.checked);
       }
     }
 
@@ -886,7 +983,9 @@
       const token = ++sequence;
       root.setAttribute("aria-busy", "true");
       const index = await loadIndex(indexUrl);
-      const found = await findPartners(index, labelWords, state);
+      const found = await findPartners(index, labelWords, state, (partners) => {
+        if (token === sequence) cardData(index, partners.slice(0, pageSize)).catch(() => {});
+      });
       if (token !== sequence) return;
       const first = await cardData(index, found.results.slice(0, pageSize));
       if (token !== sequence) return;
@@ -903,17 +1002,37 @@
       root.dispatchEvent(new CustomEvent("pl:results", { bubbles: true }));
     }
 
-    function navigate(push) {
-      const state = stateOfControls();
-      showSort(state);
-      showFilters(state);
-      const search = queryOf(state);
-      const url = `${location.pathname}${search}${location.hash}`;
+    // The address of the view, and the view kept for the way back from a profile. Each write
+    // waits on the browser (a few milliseconds, far more on a busy machine), so a keystroke's
+    // is made once its results are on screen; one still pending is made at once when the
+    // visitor follows a link, leaves the page or changes the view another way.
+    let pending = null;
+    function write() {
+      if (!pending) return;
+      const { push, url, search } = pending;
+      pending = null;
       // A null state keeps Material's instant navigation out of our own history entries.
       if (push) history.pushState(null, "", url);
       else history.replaceState(null, "", url);
       saveView(search);
-      return update(state).catch(reportError);
+    }
+
+    function navigate(push, later = false) {
+      if (!later) write();
+      const state = stateOfControls();
+      showSort(state);
+      showFilters(state);
+      const search = queryOf(state);
+      // Keystrokes before the write are one entry: pushed if the first of them pushes.
+      pending = {
+        push: push || (pending !== null && pending.push),
+        url: `${location.pathname}${search}${location.hash}`,
+        search,
+      };
+      if (!later) write();
+      const done = update(state).catch(reportError);
+      if (later) done.then(() => requestAnimationFrame(() => setTimeout(write, 0)));
+      return done;
     }
 
     function reportError(error) {
@@ -927,9 +1046,15 @@
     let typing = false;
     on(input, "input", () => {
       // One history entry per search, not per keystroke.
-      navigate(!typing);
+      navigate(!typing, true);
       typing = true;
     });
+    // Before Material's instant navigation takes a link's click (or the page is left), the
+    // address says what the visitor saw.
+    document.addEventListener("click", write, true);
+    listeners.push(() => document.removeEventListener("click", write, true));
+    on(window, "pagehide", write);
+    on(document, "visibilitychange", write);
     on(input, "focus", warmUp);
     on(form, "pointerover", warmUp);
     on(form, "focusin", warmUp);
@@ -964,13 +1089,22 @@
       input.focus();
     });
     on(moreButton, "click", () => { showMore(sequence).catch(reportError); });
-    on(window, "popstate", () => {
+    // Entries of this page that differ only in their query are this script's own: it
+    // answers them alone, and Material's instant navigation does not load the page again.
+    const path = location.pathname;
+    let hash = location.hash;
+    on(window, "hashchange", () => { hash = location.hash; });
+    listeners.push(listenToHistory((event) => {
+      if (location.pathname !== path) return;
+      if (location.hash === hash) event.stopImmediatePropagation();
+      hash = location.hash;
+      pending = null;
       const state = readState(location.search);
       typing = false;
       setControls(state);
       saveView(queryOf(state));
       update(state).catch(reportError);
-    });
+    }));
 
     // The page's head moved `q` aside so Material's own search does not claim it; restore it.
     const search = window.__plSearch !== undefined ? window.__plSearch : location.search;
@@ -986,7 +1120,14 @@
     if (!isEmpty(initial)) update(initial).catch(reportError);
     root.dataset.plReady = "true";
 
-    return { destroy() { sequence += 1; for (const off of listeners) off(); } };
+    return {
+      destroy() {
+        sequence += 1;
+        // Material has given the address to the next page already.
+        pending = null;
+        for (const off of listeners) off();
+      },
+    };
   }
 
   // Material's search dialog has no accessible name of its own.
