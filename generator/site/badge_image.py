@@ -17,14 +17,13 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 from markupsafe import Markup, escape
 
 from generator.catalog import CatalogEntry, HeldBadge
 from generator.model import Program
-from generator.site.common import DataFile, day_text
+from generator.site.common import DataFile
 from generator.site.compare import COMPARE_SRC
 from generator.site.urls import UrlStyle
 
@@ -37,7 +36,6 @@ BACKGROUND = "#ffffff"
 BORDER = "#5c6bc0"
 TEXT = "#1a1a1a"
 PROGRAM_TEXT = "#303f9f"
-NOTE_TEXT = "#4d4d4d"
 CHIP_TEXT = "#ffffff"
 #: Chip colours as on the locator's cards; other badges take the first.
 CHIP = {"default": "#3949ab", "tsp": "#00695c"}
@@ -98,39 +96,22 @@ class _Line:
     weight: int = 400
 
 
-def image_label(entry: CatalogEntry, program: Program, as_of: date | None = None) -> str:
+def image_label(entry: CatalogEntry, program: Program) -> str:
     """What the image says, in one sentence, for its title and screen readers."""
-    return _label(entry, program, day_text(as_of) if as_of is not None else None)
-
-
-def _label(entry: CatalogEntry, program: Program, day: str | None) -> str:
-    when = f" (status on {day})" if day is not None else ""
     if not entry.held:
-        return f"{entry.name} is not a service partner of the {program.name} at present{when}."
+        return f"{entry.name} is not a service partner of the {program.name} at present."
     names = [h.badge.name for h in entry.held]
     listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
     noun = "badge" if len(names) == 1 else "badges"
-    return f"{entry.name} holds the {listed} {noun} of the {program.name}{when}."
+    return f"{entry.name} holds the {listed} {noun} of the {program.name}."
 
 
-#: Where the as-of day goes in a badge image made before the day is known: markup that no
-#: escaped text can contain.
-DAY_SLOT = "<pl-day/>"
+def badge_svg(entry: CatalogEntry, program: Program) -> bytes:
+    """The badge image of one partner, as SVG bytes.
 
-
-def badge_svg(entry: CatalogEntry, program: Program, as_of: date) -> bytes:
-    """The badge image of one partner on the as-of day, as SVG bytes."""
-    return badge_for_day(badge_template(entry, program), as_of)
-
-
-def badge_for_day(template: bytes, as_of: date) -> bytes:
-    """A badge image (``badge_template``) with its as-of day filled in."""
-    return template.replace(DAY_SLOT.encode(), day_text(as_of).encode("utf-8"))
-
-
-def badge_template(entry: CatalogEntry, program: Program) -> bytes:
-    """The badge image of one partner with ``DAY_SLOT`` where the as-of day goes: the image
-    stays the same as long as the partner's entry does, while the day it names moves."""
+    It names no day: the image changes only when what the partner holds does, so the daily
+    rebuild leaves every other partner's image as it was (it is the profile, rebuilt with it,
+    that says since when each badge is held)."""
     inner = WIDTH - 2 * PAD
     lines = [
         _Line(PAD + 13, fit(entry.name, 13.5, inner), 13.5, TEXT, 700),
@@ -145,9 +126,8 @@ def badge_template(entry: CatalogEntry, program: Program) -> bytes:
     else:
         lines.append(_Line(y + 14, fit(NONE_HELD, 13, inner), 13, TEXT, 600))
         y += 24
-    status = _Line(y + 12, "Status on ", 11, NOTE_TEXT)
-    height = int(y + 12 + PAD + 2)
-    label = str(escape(_label(entry, program, "\0"))).replace("\0", DAY_SLOT)
+    height = int(y + PAD - 6)
+    label = escape(image_label(entry, program))
 
     # The group carries what most texts share (font, the badge names' size, weight and
     # colour); a text names only what differs, and the title is the image's one name.
@@ -163,8 +143,6 @@ def badge_template(entry: CatalogEntry, program: Program) -> bytes:
     for line in lines:
         out.append(_text(PAD, line.y, line.text, group, size=line.size, fill=line.fill,
                          weight=line.weight))
-    out.append(_text(PAD, status.y, status.text, group, size=status.size, fill=status.fill,
-                     weight=status.weight).replace("</text>", DAY_SLOT + "</text>"))
     for top, held in chips:
         chip_width = max(34.0, 12 + sum(_char_width(c) for c in held.badge.abbreviation) * 11)
         fill = CHIP.get(held.id, CHIP["default"])
@@ -191,10 +169,9 @@ def _text(x: float, y: float, text: str, group: dict[str, float | str], *, size:
     return f'<text {" ".join(attributes)}>{escape(text)}</text>'
 
 
-def badge_files(entries: Sequence[CatalogEntry], program: Program,
-                as_of: date) -> list[DataFile]:
+def badge_files(entries: Sequence[CatalogEntry], program: Program) -> list[DataFile]:
     """One badge image per partner."""
-    return [DataFile(badge_file_path(e.slug), badge_svg(e, program, as_of)) for e in entries]
+    return [DataFile(badge_file_path(e.slug), badge_svg(e, program)) for e in entries]
 
 
 # --- the profile's "Show this badge on your site" section -----------------------------------

@@ -31,8 +31,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from generator.site.badge_image import badge_for_day
-from generator.site.common import DataFile, PlannedPage
+from generator.site.common import PlannedPage
 from generator.site.prepare import PARALLEL_THRESHOLD, Context, Finished, outputs_of
 from generator.site.store import Store, digest
 from generator.site.theme_pages import fill
@@ -174,9 +173,8 @@ def _as_written(path: Path, size: int, mtime: int, inode: int) -> bool:
 
 
 #: What the last build wrote for each profile, by the key of its outputs and shape: enough
-#: to link the files again without reading or filling anything, and the badge image to fill
-#: with the day.
-Manifest = dict[str, tuple[tuple[Stamp, ...], DataFile]]
+#: to link the files again without reading anything.
+Manifest = dict[str, tuple[Stamp, ...]]
 
 
 @dataclass(frozen=True)
@@ -202,20 +200,16 @@ def _write_chunk(jobs: list[Finished], setup: _Setup, last: Manifest) -> tuple[T
     writer = Writer(setup.root, setup.previous, setup.recycled)
     style = UrlStyle(setup.directory_urls)
     manifest: Manifest = {}
-    as_of = setup.context.as_of
     for done in jobs:
         shape = _shape(done)
         key = done.outputs + setup.shape_keys[shape]
-        known = last.get(key)
-        if known is not None and writer.relink(known[0]):
-            stamps, badge = known
-        else:
+        stamps = last.get(key)
+        if stamps is None or not writer.relink(stamps):
             outputs = outputs_of(store, done, setup.context)
             written = [write_page(writer, style, setup.shapes[shape], outputs.page)]
             written.extend(writer.write(data.path, data.read()) for data in outputs.files)
-            stamps, badge = tuple(written), outputs.badge
-        writer.write(badge.path, badge_for_day(badge.read(), as_of))
-        manifest[key] = (stamps, badge)
+            stamps = tuple(written)
+        manifest[key] = stamps
     return writer.tally, manifest
 
 

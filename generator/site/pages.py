@@ -64,7 +64,7 @@ def plan_site(catalog: Catalog, partners_dir: Path, options: SiteOptions,
              feed_file(catalog, urls, site_url)]
     files.extend(DataFile(path, content) for path, content in index.files.items())
     if per_partner:
-        files.extend(badge_files(catalog.entries, program, catalog.as_of))
+        files.extend(badge_files(catalog.entries, program))
         files.extend(compare_files(catalog))
         for entry in catalog.entries:
             if entry.partner.logo is not None and (target := logo_path(entry)) is not None:

@@ -41,12 +41,10 @@ from mkdocs.utils.templates import TemplateContext
 
 from generator.catalog import Catalog, CatalogEntry
 from generator.diagnostics import DataError, Diagnostic
-from generator.site.badge_image import badge_for_day
 from generator.site.bulk import Writer, manifest_name, write_page, write_profiles
 from generator.site.common import (
     DIRECTORY,
     LOCATOR,
-    DataFile,
     PlannedPage,
     SiteOptions,
     SitePlan,
@@ -230,10 +228,8 @@ class PartnerLocatorPlugin(BasePlugin[PartnerLocatorConfig]):  # type: ignore[no
         if not self.config.stamp_pages:
             # Every profile through MkDocs' own page pipeline: all of them in memory.
             outputs = [self._outputs(f) for f in self.prepared.finished]
-            badges = [DataFile(o.badge.path, badge_for_day(o.badge.read(), self.as_of))
-                      for o in outputs]
             plan = replace(plan, pages=(*plan.pages, *(o.page for o in outputs)),
-                           files=(*plan.files, *(d for o in outputs for d in o.files), *badges))
+                           files=(*plan.files, *(d for o in outputs for d in o.files)))
         self.plan = plan
         self.planned = {p.src_uri: p for p in self.plan.pages}
         count = len(self.prepared.finished)

@@ -71,7 +71,7 @@ from generator.load import (
     read_limited,
 )
 from generator.model import Partner, Program
-from generator.site.badge_image import badge_file_path, badge_template
+from generator.site.badge_image import badge_file_path, badge_svg
 from generator.site.common import DataFile, PlannedPage, SiteOptions, logo_path
 from generator.site.compare import compare_bytes, compare_data_path
 from generator.site.profiles import profile_page
@@ -139,12 +139,10 @@ class Finished:
 
 @dataclass(frozen=True)
 class Outputs:
-    """A partner's profile page and its own files; the badge image with a slot for the day
-    (``badge_template``), since the day it names moves while the rest stays the same."""
+    """A partner's profile page and its own files (comparison record, badge image, logo)."""
 
     page: PlannedPage
     files: tuple[DataFile, ...]
-    badge: DataFile
 
 
 @dataclass(frozen=True)
@@ -234,16 +232,16 @@ def render_partner(partner: Partner, logo: bytes | None, context: Context, store
     until = stable_until(partner, program, context.as_of, entry.states)
     page = profile_page(entry, program, urls=UrlStyle(context.options.directory_urls),
                         options=context.options, site_url=context.site_url)
-    files = [DataFile(compare_data_path(entry.slug), compare_bytes(entry, program))]
+    files = [DataFile(compare_data_path(entry.slug), compare_bytes(entry, program)),
+             DataFile(badge_file_path(entry.slug), badge_svg(entry, program))]
     if logo is not None and (target := logo_path(entry)) is not None:
         files.append(DataFile(target, logo))
-    badge = DataFile(badge_file_path(entry.slug), badge_template(entry, program))
-    outputs = Outputs(page, tuple(files), badge)
+    outputs = Outputs(page, tuple(files))
     day = context.as_of.isoformat()
     outputs_key, entry_key = "o" + digest(key, day), "e" + digest(key, day)
     public = replace(entry, partner=partner.model_copy(update=PRIVATE))
     stored = store.put(outputs_key, outputs) & store.put(entry_key, public)
-    own = (badge.path, *(f.path for f in files))
+    own = tuple(f.path for f in files)
     finished = Finished(entry.slug, outputs_key, entry_key, checked,
                         page.description is not None, "<h1" in str(page.body),
                         partner.logo, own, *source, public, None if stored else outputs)
