@@ -14,8 +14,7 @@ Two results are cached per file (``generator.site.store``):
 - the *finished* partner, keyed by that key and the site's options: the public entry (private
   facts dropped), the page and files, the day they were made for and the first later day on
   which the entry can change (``generator.catalog.stable_until``). They serve every as-of day
-  in between; the badge image is kept with a slot for the day, which is filled in as it is
-  written.
+  in between (the badge image names no day, so it serves them too).
 
 A changed file, program, code or option misses both. A new day misses only the finished
 partners whose stretch ended, so the daily rebuild reads no YAML or logo and evaluates only
