@@ -202,6 +202,10 @@ def embed_context(entry: CatalogEntry, program: Program, *, src: str, urls: UrlS
     # Shown as text in a code element, where a quotation mark needs no escaping.
     shown = Markup(str(escape(snippet)).replace("&#34;", '"'))  # noqa: S704 - escaped above
     return {
+        # Only a holder is offered the HTML: nobody shows "not a service partner" on purpose.
+        # The image is still drawn for everyone, so a partner's old embed tells the truth
+        # once its badges lapse.
+        "offered": bool(entry.held),
         "image": urls.href(src, badge_path),
         "image_alt": image_label(entry, program),
         "snippet": shown,

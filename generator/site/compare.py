@@ -2,9 +2,10 @@
 
 The page is the same for every choice; the choice lives in the address. Its script fetches
 one small JSON file per chosen partner, ``partners/<slug>/compare.json``, with the public
-facts already put into words (badge names and grant days, tier, services, offices, regions,
-languages, industries, certified counts). So a comparison of four partners costs four small
-files whatever the number of partners, and no file lists them all.
+facts by the program's ids (badges and grant days, tier, services, offices, regions,
+languages, industries, certified counts); the words for those ids are in the page itself,
+once. So a comparison of four partners costs four small files whatever the number of
+partners, and no file lists them all.
 
 Without JavaScript the page explains how to choose and links back to the locator; every
 profile links here with its own partner chosen.
@@ -15,16 +16,17 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from markupsafe import Markup
+
+from generator.badges.kinds import certified_noun
 from generator.catalog import Catalog, CatalogEntry
-from generator.facets import language_name
-from generator.model import Program
+from generator.facets import country_name, language_name
 from generator.site.common import (
     LOCATOR,
     LOGO_DIR,
     DataFile,
     PlannedPage,
     day_text,
-    office_text,
     profile_src,
     render,
 )
@@ -42,42 +44,67 @@ def compare_data_path(slug: str) -> str:
     return f"partners/{slug}/compare.json"
 
 
-def compare_record(entry: CatalogEntry, program: Program) -> dict[str, Any]:
-    """What the compare page shows of one partner, in words, on the as-of day."""
-    services = {s.id: s.name for s in program.services}
-    industries = {i.id: i.name for i in program.industries}
+def compare_record(entry: CatalogEntry) -> dict[str, Any]:
+    """What the compare page shows of one partner on the as-of day, by the program's ids.
+
+    The words (badge, tier, service, region, industry, language and country names, the
+    certified nouns) are the same for every partner, so they are given once, in the compare
+    page (``compare_terms``), and each of the thousands of records holds only its own facts.
+    The first office is the headquarters.
+    """
     logo = entry.partner.logo
     return {
-        "slug": entry.slug,
         "name": entry.name,
-        "logo": f"{entry.slug}{logo[logo.rfind('.'):].lower()}" if logo else "",
-        "badges": [
-            {"id": h.id, "abbreviation": h.badge.abbreviation, "name": h.badge.name,
-             "granted": h.granted.isoformat(), "grantedText": day_text(h.granted)}
-            for h in entry.held
-        ],
-        "tier": entry.tier.name if entry.tier is not None else "",
-        "services": [services[s] for s in entry.partner.services],
-        "offices": [
-            office_text(o.city, o.country) + (" (headquarters)" if i == 0 else "")
-            for i, o in enumerate(entry.offices)
-        ],
-        "regions": [r.name for r in entry.regions],
-        "languages": [language_name(code) for code in entry.partner.languages],
-        "industries": [industries[i] for i in entry.partner.industries],
-        "certified": [c.label for c in entry.certified],
+        "logo": logo[logo.rfind(".") + 1:].lower() if logo else "",
+        "badges": [[h.id, h.granted.isoformat()] for h in entry.held],
+        "tier": entry.tier.id if entry.tier is not None else "",
+        "services": list(entry.partner.services),
+        "offices": [[o.city, o.country] for o in entry.offices],
+        "regions": [r.id for r in entry.regions],
+        "languages": list(entry.partner.languages),
+        "industries": list(entry.partner.industries),
+        "certified": [[c.certification, c.count] for c in entry.certified],
     }
 
 
-def compare_bytes(entry: CatalogEntry, program: Program) -> bytes:
+def compare_bytes(entry: CatalogEntry) -> bytes:
     """A partner's comparison record as the compare page fetches it."""
-    return json.dumps(compare_record(entry, program), ensure_ascii=False,
+    return json.dumps(compare_record(entry), ensure_ascii=False,
                       separators=(",", ":")).encode("utf-8")
+
+
+def compare_terms(catalog: Catalog) -> dict[str, Any]:
+    """The words the records' ids stand for: the program's, and the names of every language
+    and country a partner names."""
+    program = catalog.program
+    countries = sorted({o.country for e in catalog.entries for o in e.offices})
+    languages = sorted({code for e in catalog.entries for code in e.partner.languages})
+    certified = {(c.certification, c.name) for e in catalog.entries for c in e.certified}
+    return {
+        "badges": {b.id: [b.abbreviation, b.name] for b in program.badges},
+        "tiers": {t.id: t.name for t in program.tiers},
+        "services": {s.id: s.name for s in program.services},
+        "regions": {r.id: r.name for r in program.regions},
+        "industries": {i.id: i.name for i in program.industries},
+        "languages": {code: language_name(code) for code in languages},
+        "countries": {code: country_name(code) for code in countries},
+        "certified": {cert: [certified_noun(name, 1), certified_noun(name, 2)]
+                      for cert, name in sorted(certified)},
+    }
+
+
+def terms_script(terms: dict[str, Any]) -> Markup:
+    """The terms as a JSON data block that no value can end early."""
+    text = json.dumps(terms, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    for char, escaped in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026")):
+        text = text.replace(char, escaped)
+    return Markup(  # noqa: S704 - JSON with every character that could end the block escaped
+        f'<script type="application/json" id="pl-compare-terms">{text}</script>')
 
 
 def compare_files(catalog: Catalog) -> list[DataFile]:
     """One comparison file per partner."""
-    return [DataFile(compare_data_path(e.slug), compare_bytes(e, catalog.program))
+    return [DataFile(compare_data_path(e.slug), compare_bytes(e))
             for e in catalog.entries]
 
 
@@ -93,6 +120,7 @@ def compare_page(catalog: Catalog, urls: UrlStyle) -> PlannedPage:
         as_of_text=day_text(catalog.as_of),
         most=MAX_COMPARED,
         most_text=NUMBER_WORDS.get(MAX_COMPARED, str(MAX_COMPARED)),
+        terms=terms_script(compare_terms(catalog)),
     )
     return PlannedPage(src, "compare", "Compare partners", body,
                        description="Two to four partners of the program side by side: badges, "

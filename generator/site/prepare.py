@@ -231,7 +231,7 @@ def render_partner(partner: Partner, logo: bytes | None, context: Context, store
     until = stable_until(partner, program, context.as_of, entry.states)
     page = profile_page(entry, program, urls=UrlStyle(context.options.directory_urls),
                         options=context.options, site_url=context.site_url)
-    files = [DataFile(compare_data_path(entry.slug), compare_bytes(entry, program)),
+    files = [DataFile(compare_data_path(entry.slug), compare_bytes(entry)),
              DataFile(badge_file_path(entry.slug), badge_svg(entry, program))]
     if logo is not None and (target := logo_path(entry)) is not None:
         files.append(DataFile(target, logo))

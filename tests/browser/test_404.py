@@ -86,7 +86,7 @@ def test_the_built_page_speaks_plainly_and_links_absolutely(host: Host) -> None:
     for href in (f"{prefix}partners/", f"{prefix}browse/", prefix):
         assert f'<a href="{href}">' in text, href
     # The theme's files come from the prefix too, so any missing address gets a whole page.
-    assert f'href="{prefix}assets/partner-locator/locator.css"' in text
+    assert f'href="{prefix}assets/partner-locator/partner-locator.css"' in text
 
 
 @pytest.mark.parametrize("depth", ["nothing-here", "partners/no-such-partner/", "a/b/c/d.html"])

@@ -505,7 +505,9 @@ def test_chips_show_the_active_filters_and_remove_them(phone: Any, browser_site:
     expect(chips).to_have_count(2)
     assert chips.all_inner_texts() == [
         "Service: Migration \u00d7", "Region: Europe, Middle East and Africa \u00d7"]
-    # The chips sit above the results, on the first screen, with the filters folded away.
+    # The chips sit above the results, on the first screen, with the filters folded away
+    # (the chips are drawn before the search's results replace the page's first ones).
+    expect(phone.locator(".pl-card").first).to_be_visible()
     assert box(phone, "[data-pl-chips]")["y"] < box(phone, ".pl-card")["y"] < PHONE["height"]
     chips.first.click()
     matched = text_matches(catalog, "devops")

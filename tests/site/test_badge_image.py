@@ -167,15 +167,21 @@ def test_the_built_site_has_an_image_and_an_embed_section_per_partner(site: Path
         in profile
     assert "Awarded 13 March 2023" in profile
     assert 'data-pl-copy="pl-embed-code" hidden>Copy the HTML</button>' in profile
-    assert '<a href="../compare/?p=aurora-pipelines">Compare Aurora Pipelines Oy with other ' \
-           'partners</a>' in profile
+    assert '<p><a href="../compare/?p=aurora-pipelines">Compare with other partners</a></p>' \
+        in profile
 
 
-def test_a_non_holder_profile_links_to_what_the_image_reads(site: Path, catalog: Catalog) -> None:
+def test_a_non_holder_is_not_offered_the_html_but_its_image_still_tells_the_truth(
+        site: Path, catalog: Catalog) -> None:
     entry = holder(catalog, 0)
     profile = (site / "partners" / entry.slug / "index.html").read_text()
     assert f"<p>{entry.name} holds no service partner badge at present.</p>" in profile
-    assert 'href="../../handbook/badges/#badge-image"' in profile
+    # Nobody pastes "not a service partner" on purpose: no section, no snippet, no button.
+    assert 'id="embed"' not in profile and "pl-embed" not in profile
+    assert "data-pl-copy" not in profile
+    # Comparing is still offered.
+    assert f'<p><a href="../compare/?p={entry.slug}">Compare with other partners</a></p>' \
+        in profile
     handbook = (site / "handbook" / "badges" / "index.html").read_text()
     section = handbook[handbook.index('<h2 id="badge-image">'):]
     assert 'reads "Not a service partner at present" when' in section

@@ -536,4 +536,16 @@ def test_the_light_shell_shows_the_logo_icon_from_one_white_file(site: Path) -> 
     page = site / "partners" / "elbe-devops" / "index.html"
     images = [a for t, a in parse(page).tags if t == "img" and a["src"].endswith("logo.svg")
               and "pl-profile__logo" not in a.get("class", "")]
-    assert images == [{"src": "../../assets/partner-locator/logo.svg", "alt": ""}] * 2
+    # The header's logo; the drawer's title names the site without a second one.
+    assert images == [{"src": "../../assets/partner-locator/logo.svg", "alt": ""}]
+    assert '<label class="md-nav__title" for="__drawer">Partner Locator</label>' \
+        in page.read_text(encoding="utf-8")
+
+
+def test_generated_pages_leave_out_a_footer_that_would_be_empty(site: Path) -> None:
+    profile = (site / "partners" / "elbe-devops" / "index.html").read_text(encoding="utf-8")
+    assert "<footer" not in profile and "Made with" not in profile
+    # A handbook page keeps Material's footer: its previous and next links are in it.
+    handbook = (site / "handbook" / "badges" / "index.html").read_text(encoding="utf-8")
+    assert '<footer class="md-footer">' in handbook and "md-footer__link--prev" in handbook
+    assert "Made with" not in handbook

@@ -7,7 +7,8 @@
  * own script needs to know nothing about this one. Changes are announced in a live region.
  *
  * On the compare page (/partners/compare/?p=SLUG&p=SLUG): the choice is read from the address,
- * each chosen partner's small data file (partners/SLUG/compare.json) is fetched, and a table
+ * each chosen partner's small data file (partners/SLUG/compare.json, its facts by the program's
+ * ids) is fetched, put into the words the page carries once (#pl-compare-terms), and a table
  * puts them side by side. Removing a partner changes the address, so the address always
  * reproduces the view.
  *
@@ -308,6 +309,49 @@
     certified: "None on record",
   };
 
+  const MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
+    "September", "October", "November", "December"];
+
+  // "2021-06-14" as the profile writes it: "14 June 2021".
+  function dayText(iso) {
+    const [year, month, day] = iso.split("-").map(Number);
+    return `${day} ${MONTHS[month - 1]} ${year}`;
+  }
+
+  // A partner's record (the program's ids, see compare.py) in the words of the page's terms.
+  // A record that does not have the expected shape throws, and the partner is shown as missing.
+  function inWords(slug, record, terms) {
+    const word = (table, id, otherwise = id) => {
+      const words = terms[table] || {};
+      return Object.hasOwn(words, id) ? words[id] : otherwise;
+    };
+    const list = (value) => {
+      if (!Array.isArray(value)) throw new Error(`not a list: ${value}`);
+      return value;
+    };
+    if (typeof record.name !== "string") throw new Error(`no name for ${slug}`);
+    return {
+      slug,
+      name: record.name,
+      logo: record.logo ? `${slug}.${record.logo}` : "",
+      badges: list(record.badges).map(([id, granted]) => {
+        const [abbreviation, name] = word("badges", id, [id, id]);
+        return { id, abbreviation, name, granted, grantedText: dayText(granted) };
+      }),
+      tier: record.tier ? word("tiers", record.tier) : "",
+      services: list(record.services).map((id) => word("services", id)),
+      offices: list(record.offices).map(([city, country], i) =>
+        `${city}, ${word("countries", country)}${i === 0 ? " (headquarters)" : ""}`),
+      regions: list(record.regions).map((id) => word("regions", id)),
+      languages: list(record.languages).map((code) => word("languages", code)),
+      industries: list(record.industries).map((id) => word("industries", id)),
+      certified: list(record.certified).map(([id, count]) => {
+        const [one, many] = word("certified", id, [id, id]);
+        return `${count} ${count === 1 ? one : many}`;
+      }),
+    };
+  }
+
   function chosenSlugs(search, most) {
     const slugs = [];
     const ignored = [];
@@ -335,13 +379,16 @@
       if (stored.search) link.href = new URL(link.getAttribute("href"), location.href).pathname + stored.search;
     }
 
+    const termsBlock = document.getElementById("pl-compare-terms");
+    const terms = termsBlock ? JSON.parse(termsBlock.textContent) : {};
+
     function load(slug) {
       if (!cache.has(slug)) {
         const url = new URL(dataPattern.replace("SLUG", slug), location.href).href;
         const pending = fetch(url).then((response) => {
           if (!response.ok) throw new Error(`${response.status} ${url}`);
           return response.json();
-        });
+        }).then((record) => inWords(slug, record, terms));
         pending.catch(() => cache.delete(slug));
         cache.set(slug, pending);
       }
