@@ -398,6 +398,12 @@ def _scan(folder: Path) -> tuple[list[Path], list[Diagnostic]]:
             if entry.name == PROGRAM_FILE:
                 continue  # read by load_program, which refuses a link or a special file
             is_partner = path.suffix.lower() in (".yml", ".yaml")
+            if entry.is_file(follow_symlinks=False):
+                # A regular file, known from the folder listing itself without a system call
+                # per file on most file systems.
+                if is_partner:
+                    files.append(path)
+                continue
             try:
                 mode = entry.stat(follow_symlinks=False).st_mode
             except OSError as exc:
@@ -524,12 +530,12 @@ def finish_folder(
             )
         )
     diagnostics.extend(_cross_file(folder, files, names))
-    bad = {d.path for d in diagnostics}
-    valid = sorted(
-        ((slug, r) for slug, r in results if display_path(folder / f"{slug}.yml") not in bad),
-        key=lambda item: item[0],
-    )
-    return [r for _, r in valid], tuple(sorted(diagnostics))
+    results.sort(key=lambda item: item[0])
+    if bad := {d.path for d in diagnostics}:
+        # Only then each file's path as messages show it (costly at 100,000 files).
+        results = [(slug, r) for slug, r in results
+                   if display_path(folder / f"{slug}.yml") not in bad]
+    return [r for _, r in results], tuple(sorted(diagnostics))
 
 
 #: Below this many files, starting worker processes costs more than it saves.

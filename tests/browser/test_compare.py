@@ -3,6 +3,7 @@ the address, Back, the keyboard, the profile's copy button, and accessibility in
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import date
 from typing import Any
@@ -167,6 +168,71 @@ def test_an_unknown_partner_in_the_address_is_reported(page: Any, browser_site: 
     assert status == (f"Showing {first.name} alone. Choose up to 3 more in the locator to "
                       "compare. No partner is listed at \u201cno-such-partner\u201d; it may "
                       "have left the locator, or the address is mistyped.")
+
+
+OLD_FORMAT = {"slug": "x", "name": "Old Record Ltd", "logo": "x.svg", "badges": [],
+              "tier": "Select", "services": ["Assessment"], "offices": ["Berlin, Germany"],
+              "regions": [], "languages": [], "industries": [], "certified": ["2 Trainers"]}
+
+
+@pytest.mark.parametrize("damage", [
+    "old format", "office without a country", "badge without a day", "unknown id", "null",
+])
+def test_a_record_of_another_shape_is_shown_as_missing_never_in_wrong_words(
+        page: Any, browser_site: Served, catalog: Catalog, damage: str) -> None:
+    first, second = catalog.entries[0], catalog.entries[1]
+    record = json.loads((browser_site.folder / "partners" / second.slug / "compare.json")
+                        .read_text(encoding="utf-8"))
+    if damage == "old format":
+        record = OLD_FORMAT
+    elif damage == "office without a country":
+        record["offices"] = [["Only city"]]
+    elif damage == "badge without a day":
+        record["badges"] = [["psp", "not-a-day"]]
+    elif damage == "unknown id":
+        record["services"] = ["no-such-service"]
+    else:
+        record = None
+    page.route(f"**/partners/{second.slug}/compare.json",
+               lambda route: route.fulfill(status=200, content_type="application/json",
+                                           body=json.dumps(record)))
+    page.goto(f"{browser_site.url}partners/compare/?p={first.slug}&p={second.slug}")
+    assert compared(page) == [first.name]
+    status = page.locator("[data-pl-compare-status]").inner_text()
+    assert f"No partner is listed at \u201c{second.slug}\u201d" in status
+    table = page.locator(".pl-compare__table").inner_text()
+    assert "undefined" not in table and "NaN" not in table
+
+
+def test_unreadable_words_say_the_comparison_cannot_be_shown(page: Any, browser_site: Served,
+                                                            catalog: Catalog) -> None:
+    first, second = catalog.entries[0], catalog.entries[1]
+
+    def damaged(route: Any) -> None:
+        response = route.fetch()
+        body = response.text().replace('id="pl-compare-terms">{', 'id="pl-compare-terms">{,')
+        route.fulfill(response=response, body=body)
+
+    page.route(re.compile(r"/partners/compare/(\?.*)?$"), damaged)
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(f"{browser_site.url}partners/compare/?p={first.slug}&p={second.slug}")
+    status = page.locator("[data-pl-compare-status]")
+    page.wait_for_function("() => document.querySelector('[data-pl-compare-status]')"
+                           ".textContent.length > 0")
+    assert status.inner_text() == ("The comparison cannot be shown right now. Each partner's "
+                                   "profile has the same facts.")
+    assert errors == []
+
+
+def test_the_comparison_needs_no_object_has_own(page: Any, browser_site: Served,
+                                               catalog: Catalog) -> None:
+    # Browsers before Safari 15.4 and Chrome 93 have no Object.hasOwn.
+    page.add_init_script("delete Object.hasOwn;")
+    first, second = catalog.entries[0], catalog.entries[1]
+    page.goto(f"{browser_site.url}partners/compare/?p={first.slug}&p={second.slug}")
+    assert compared(page) == [first.name, second.name]
+    assert page.evaluate("() => typeof Object.hasOwn") == "undefined"
 
 
 def test_at_most_four_and_the_choice_survives_a_new_search(page: Any, browser_site: Served,

@@ -269,6 +269,18 @@ def test_on_a_phone_the_drawer_leads_to_the_handbook_and_the_locator(
         expect(drawer.get_by_role("link", name="Handbook")).to_be_visible()
         assert [a.inner_text() for a in drawer.locator(".md-nav__list a").all()] == [
             "Home", "Handbook", "Find a partner", "Maintaining the data", "Reference"]
+        # The title shows the logo where a handbook page's drawer shows it, from the header's
+        # file, which loads.
+        title = drawer.locator("label.md-nav__title")
+        assert title.inner_text() == "Partner Locator"
+        drawn = tab.evaluate("""() => {
+            const title = document.querySelector('.md-nav--primary > .md-nav__title');
+            const logo = getComputedStyle(title, '::before');
+            return {image: logo.backgroundImage, width: logo.width, top: logo.top};
+        }""")
+        assert drawn["image"].endswith('/assets/partner-locator/logo.svg")')
+        assert (drawn["width"], drawn["top"]) == ("48px", "16px")
+        assert tab.request.get(browser_site.url + "assets/partner-locator/logo.svg").ok
         drawer.get_by_role("link", name="Handbook").click()
         tab.wait_for_url(browser_site.url + "handbook/channel-services/")
         # The handbook page has the whole navigation again.

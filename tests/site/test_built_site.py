@@ -542,10 +542,29 @@ def test_the_light_shell_shows_the_logo_icon_from_one_white_file(site: Path) -> 
         in page.read_text(encoding="utf-8")
 
 
-def test_generated_pages_leave_out_a_footer_that_would_be_empty(site: Path) -> None:
-    profile = (site / "partners" / "elbe-devops" / "index.html").read_text(encoding="utf-8")
-    assert "<footer" not in profile and "Made with" not in profile
-    # A handbook page keeps Material's footer: its previous and next links are in it.
+def test_no_page_shows_an_empty_footer(site: Path) -> None:
+    # Pages outside the navigation have no previous and next links, and the site sets no
+    # copyright, social links or "Made with" line: no footer at all.
+    for page in ("partners/elbe-devops/index.html", "partners/compare/index.html",
+                 "browse/index.html", "404.html"):
+        text = (site / page).read_text(encoding="utf-8")
+        assert "<footer" not in text and "Made with" not in text, page
+    # A handbook page keeps its previous and next links, without an empty bar below them.
     handbook = (site / "handbook" / "badges" / "index.html").read_text(encoding="utf-8")
     assert '<footer class="md-footer">' in handbook and "md-footer__link--prev" in handbook
-    assert "Made with" not in handbook
+    assert "md-footer-meta" not in handbook and "Made with" not in handbook
+
+
+def test_a_copyright_brings_the_footer_back_on_every_page(tmp_path: Path) -> None:
+    project = project_copy(tmp_path / "project", hostile=False)
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        "site_dir: site\n", "site_dir: site\ncopyright: Data \u00a9 Example Vendor\n", 1),
+        encoding="utf-8")
+    result = mkdocs_build(project, tmp_path / "site")
+    assert result.returncode == 0, result.output
+    for page in ("partners/elbe-devops/index.html", "partners/compare/index.html",
+                 "handbook/badges/index.html", "404.html"):
+        text = (tmp_path / "site" / page).read_text(encoding="utf-8")
+        assert '<div class="md-copyright__highlight">' in text, page
+        assert "Data \u00a9 Example Vendor" in text, page

@@ -303,7 +303,7 @@
   ];
   const EMPTY = {
     badges: "None at present",
-    tier: "Not in a program tier at present",
+    tier: "None at present",
     languages: "Not stated",
     industries: "Not stated",
     certified: "None on record",
@@ -318,36 +318,49 @@
     return `${day} ${MONTHS[month - 1]} ${year}`;
   }
 
+  const ISO_DAY = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
+  const LOGO_TYPE = /^[a-z]{1,8}$/;
+
   // A partner's record (the program's ids, see compare.py) in the words of the page's terms.
-  // A record that does not have the expected shape throws, and the partner is shown as missing.
+  // Anything of another shape (a damaged file, an id the page has no word for, a record of
+  // an older format kept by a cache) throws, and the partner is shown as missing rather
+  // than in wrong words.
   function inWords(slug, record, terms) {
-    const word = (table, id, otherwise = id) => {
-      const words = terms[table] || {};
-      return Object.hasOwn(words, id) ? words[id] : otherwise;
+    const fail = (what) => { throw new Error(`compare.json of ${slug}: ${what}`); };
+    const text = (value) => (typeof value === "string" && value ? value : fail(`not a text: ${value}`));
+    const list = (value) => (Array.isArray(value) ? value : fail(`not a list: ${value}`));
+    const pair = (value) => (Array.isArray(value) && value.length === 2 ? value : fail(`not a pair: ${value}`));
+    const word = (table, id) => {
+      const words = terms[table];
+      return words && Object.prototype.hasOwnProperty.call(words, text(id)) ? words[id] : fail(`no word for ${table} ${id}`);
     };
-    const list = (value) => {
-      if (!Array.isArray(value)) throw new Error(`not a list: ${value}`);
-      return value;
-    };
-    if (typeof record.name !== "string") throw new Error(`no name for ${slug}`);
+    const day = (value) => (ISO_DAY.test(text(value)) ? value : fail(`not a day: ${value}`));
+    const count = (value) => (Number.isInteger(value) && value > 0 ? value : fail(`not a count: ${value}`));
+    if (!record || typeof record !== "object") fail("not a record");
+    if (typeof record.logo !== "string" || (record.logo && !LOGO_TYPE.test(record.logo))) fail("no logo type");
+    if (typeof record.tier !== "string") fail("no tier");
     return {
       slug,
-      name: record.name,
+      name: text(record.name),
       logo: record.logo ? `${slug}.${record.logo}` : "",
-      badges: list(record.badges).map(([id, granted]) => {
-        const [abbreviation, name] = word("badges", id, [id, id]);
-        return { id, abbreviation, name, granted, grantedText: dayText(granted) };
+      badges: list(record.badges).map((held) => {
+        const [id, granted] = pair(held);
+        const [abbreviation, name] = pair(word("badges", id));
+        return { id, abbreviation, name, granted: day(granted), grantedText: dayText(granted) };
       }),
       tier: record.tier ? word("tiers", record.tier) : "",
       services: list(record.services).map((id) => word("services", id)),
-      offices: list(record.offices).map(([city, country], i) =>
-        `${city}, ${word("countries", country)}${i === 0 ? " (headquarters)" : ""}`),
+      offices: list(record.offices).map((office, i) => {
+        const [city, country] = pair(office);
+        return `${text(city)}, ${word("countries", country)}${i === 0 ? " (headquarters)" : ""}`;
+      }),
       regions: list(record.regions).map((id) => word("regions", id)),
       languages: list(record.languages).map((code) => word("languages", code)),
       industries: list(record.industries).map((id) => word("industries", id)),
-      certified: list(record.certified).map(([id, count]) => {
-        const [one, many] = word("certified", id, [id, id]);
-        return `${count} ${count === 1 ? one : many}`;
+      certified: list(record.certified).map((item) => {
+        const [id, n] = pair(item);
+        const [one, many] = pair(word("certified", id));
+        return `${count(n)} ${n === 1 ? one : many}`;
       }),
     };
   }
@@ -379,8 +392,13 @@
       if (stored.search) link.href = new URL(link.getAttribute("href"), location.href).pathname + stored.search;
     }
 
-    const termsBlock = document.getElementById("pl-compare-terms");
-    const terms = termsBlock ? JSON.parse(termsBlock.textContent) : {};
+    // The words of the program's ids; without them no record can be read (see report).
+    let terms = null;
+    try {
+      terms = JSON.parse(document.getElementById("pl-compare-terms").textContent);
+    } catch (error) {
+      terms = null;
+    }
 
     function load(slug) {
       if (!cache.has(slug)) {
@@ -503,6 +521,7 @@
     async function show(focusAfter) {
       const token = ++sequence;
       const { slugs, extra, ignored } = chosenSlugs(location.search, most);
+      if (terms === null && slugs.length) throw new Error("the page's words (#pl-compare-terms) cannot be read");
       root.setAttribute("aria-busy", "true");
       const settled = await Promise.allSettled(slugs.map(load));
       if (token !== sequence) return;
