@@ -394,16 +394,17 @@ def _scan(folder: Path) -> tuple[list[Path], list[Diagnostic]]:
     skipped: list[Diagnostic] = []
     with os.scandir(folder) as entries:
         for entry in sorted(entries, key=lambda e: e.name):
-            path = folder / entry.name
             if entry.name == PROGRAM_FILE:
                 continue  # read by load_program, which refuses a link or a special file
-            is_partner = path.suffix.lower() in (".yml", ".yaml")
+            stem, dot, suffix = entry.name.rpartition(".")
+            is_partner = bool(stem and dot) and suffix.lower() in ("yml", "yaml")
             if entry.is_file(follow_symlinks=False):
                 # A regular file, known from the folder listing itself without a system call
-                # per file on most file systems.
+                # per file on most file systems; a path is made only for a partner file.
                 if is_partner:
-                    files.append(path)
+                    files.append(folder / entry.name)
                 continue
+            path = folder / entry.name
             try:
                 mode = entry.stat(follow_symlinks=False).st_mode
             except OSError as exc:

@@ -384,7 +384,7 @@ class PartnerLocatorPlugin(BasePlugin[PartnerLocatorConfig]):  # type: ignore[no
             plan, "q" + plan[1:],
             manifest_name(target, directory_urls=config.use_directory_urls),
         }
-        removed = store.prune(used)
+        removed = store.prune(used, tag=prepared.ledger or "")
         if removed:
             log.info("partner-locator: %s cache files unused for a week removed", f"{removed:,}")
 

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+from generator.site import store as cache_store
 from generator.site.prepare import SETTLED_NS
 from generator.site.publish import PAUSE_ENV, spares
 from generator.site.store import MAGIC, Store
@@ -477,3 +478,28 @@ def test_a_build_taking_the_spare_never_changes_the_published_site(tmp_path: Pat
     assert "Third edit." in (site / "partners" / PARTNER / "index.html").read_text("utf-8")
     (tmp_path / "again").mkdir()
     assert_same_as_cold(project, site, tmp_path / "again")
+
+
+def test_builds_of_one_kind_look_at_the_whole_cache_at_most_once_a_day(tmp_path: Path) -> None:
+    store = Store(tmp_path / "cache")
+    for key in ("used", "old", "older"):
+        assert store.put(key, key)
+    week_ago = time.time() - 8 * DAY
+    for key in ("used", "old"):
+        os.utime(store.path(key), (week_ago, week_ago))
+    assert store.prune({"used"}, tag="site-a") == 1  # "old"; "used" gets today's time
+    assert time.time() - store.path("used").stat().st_mtime < 60
+    os.utime(store.path("older"), (week_ago, week_ago))
+    # The same kind of build again today: nothing is looked at.
+    assert store.prune({"used"}, tag="site-a") == 0
+    assert store.get("older") == "older"
+    # Another kind (another folder or site) looks for itself.
+    assert store.prune({"used"}, tag="site-b") == 1
+    assert store.get("older") is None and store.get("used") == "used"
+    # A day later the first kind looks again.
+    marker = store.path("p" + cache_store.digest("site-a"))
+    day_ago = time.time() - DAY - 60
+    os.utime(marker, (day_ago, day_ago))
+    assert store.put("oldest", "oldest")
+    os.utime(store.path("oldest"), (week_ago, week_ago))
+    assert store.prune({"used"}, tag="site-a") == 1

@@ -345,3 +345,13 @@ def test_a_site_dir_behind_a_symlink_is_published_where_it_really_is(tmp_path: P
     assert settled(real / "site") == []
     # The site before the published one is kept as a spare beside it.
     assert sorted(p.name for p in real.iterdir() if p not in spares(real / "site")) == ["site"]
+
+
+@pytest.mark.parametrize("folder", [".site.spare-0a1b2c3d4e5f/", ".site.partial-0a1b2c3d4e5f/",
+                                    ".public.spare-0a1b2c3d4e5f/",
+                                    ".public.partial-0a1b2c3d4e5f/"])
+def test_git_ignores_the_folders_a_build_keeps_beside_its_site(folder: str) -> None:
+    # Else `git add -A` after a build would commit a whole copy of the site.
+    found = subprocess.run(["git", "check-ignore", "--no-index", "-q", folder],
+                           cwd=ROOT, check=False)
+    assert found.returncode == 0, folder
