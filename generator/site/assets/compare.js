@@ -392,12 +392,12 @@
       if (stored.search) link.href = new URL(link.getAttribute("href"), location.href).pathname + stored.search;
     }
 
-    // The words of the program's ids; without them no record can be read (see report).
+    // The words of the program's ids; without them no record can be read (see show).
     let terms = null;
     try {
       terms = JSON.parse(document.getElementById("pl-compare-terms").textContent);
     } catch (error) {
-      terms = null;
+      // Missing or damaged: show() reports that the comparison cannot be shown.
     }
 
     function load(slug) {
