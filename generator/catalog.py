@@ -95,6 +95,11 @@ class CatalogEntry:
         return tuple(h.id for h in self.held)
 
     @property
+    def region_ids(self) -> tuple[str, ...]:
+        """Ids of the regions the partner has an office in."""
+        return tuple(r.id for r in self.regions)
+
+    @property
     def letter(self) -> str:
         """The browse letter: ``a`` to ``z`` (Ø under o, Æ under a, Ł under l), else ``0-9``."""
         return name_letter(unpacked_key(self.sort_name))

@@ -13,6 +13,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 from urllib.parse import urlencode
 
 import pycountry
@@ -54,7 +55,8 @@ class Facet:
 
     name: str
     label: str
-    values_of: Callable[[CatalogEntry], tuple[str, ...]]
+    #: Reads an entry's values (``CatalogEntry``, or a ``Piece`` of ``generator.site.pieces``).
+    values_of: Callable[[Any], tuple[str, ...]]
     choices: tuple[tuple[str, str], ...] = ()
     label_of: Callable[[str], str] = str
 
@@ -100,7 +102,7 @@ def facet_registry(program: Program) -> tuple[Facet, ...]:
     )
 
 
-def matches(facets: Sequence[Facet], entry: CatalogEntry, selection: Selection,
+def matches(facets: Sequence[Facet], entry: Any, selection: Selection,
             skip: str | None = None) -> bool:
     """True when the entry has one of the ticked values of every facet (but ``skip``)."""
     for facet in facets:
@@ -130,7 +132,7 @@ def _toggled(selection: Selection, name: str, value: str) -> dict[str, list[str]
     return out
 
 
-def compute_facets(facets: Sequence[Facet], entries: Iterable[CatalogEntry],
+def compute_facets(facets: Sequence[Facet], entries: Iterable[Any],
                    selection: Selection | None = None) -> tuple[FacetResult, ...]:
     """Every facet's values with counts under ``selection`` (OR within, AND across)."""
     chosen: Selection = selection or {}

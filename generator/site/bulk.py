@@ -227,6 +227,17 @@ def manifest_name(target: Path, *, directory_urls: bool) -> str:
     return "m" + digest(os.path.realpath(target), str(directory_urls))
 
 
+def _pool_context() -> multiprocessing.context.BaseContext:
+    """Workers started from a small server process (``forkserver``) rather than forked from
+    the build, which by now holds the plan of every page: a forked worker would share, and
+    count, all of it."""
+    if sys.platform != "linux":
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload([__name__])
+    return context
+
+
 def write_profiles(finished: Sequence[Finished], shapes: Mapping[ShapeKey, list[str]],
                    context: Context, *, root: Path, target: Path, previous: Path | None,
                    directory_urls: bool, recycled: bool = False) -> Tally:
@@ -253,9 +264,7 @@ def write_profiles(finished: Sequence[Finished], shapes: Mapping[ShapeKey, list[
         # Each chunk is sent what the last build wrote for its own profiles only.
         slices = [{k: known[k] for job in chunk
                    if (k := job.outputs + shape_keys[_shape(job)]) in known} for chunk in chunks]
-        pool_context = multiprocessing.get_context("fork" if sys.platform == "linux"
-                                                   else "spawn")
-        with ProcessPoolExecutor(max_workers=workers, mp_context=pool_context) as pool:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context()) as pool:
             for done, written in pool.map(_write_chunk, chunks, [setup] * len(chunks),
                                           slices):
                 tally.add(done)

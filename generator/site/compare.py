@@ -14,7 +14,7 @@ profile links here with its own partner chosen.
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
 
@@ -31,6 +31,9 @@ from generator.site.common import (
     render,
 )
 from generator.site.urls import UrlStyle
+
+if TYPE_CHECKING:
+    from generator.site.pieces import PieceCatalog
 
 #: The compare page's source path; its address is ``/partners/compare/``.
 COMPARE_SRC = "partners/compare/index.md"
@@ -73,13 +76,18 @@ def compare_bytes(entry: CatalogEntry) -> bytes:
                       separators=(",", ":")).encode("utf-8")
 
 
-def compare_terms(catalog: Catalog) -> dict[str, Any]:
+def compare_terms(catalog: Catalog | PieceCatalog) -> dict[str, Any]:
     """The words the records' ids stand for: the program's, and the names of every language
     and country a partner names."""
     program = catalog.program
-    countries = sorted({o.country for e in catalog.entries for o in e.offices})
-    languages = sorted({code for e in catalog.entries for code in e.partner.languages})
-    certified = {(c.certification, c.name) for e in catalog.entries for c in e.certified}
+    if isinstance(catalog, Catalog):
+        countries = sorted({o.country for e in catalog.entries for o in e.offices})
+        languages = sorted({code for e in catalog.entries for code in e.partner.languages})
+        certified = {(c.certification, c.name) for e in catalog.entries for c in e.certified}
+    else:
+        countries = sorted({c for p in catalog.entries for c in p.countries})
+        languages = sorted({code for p in catalog.entries for code in p.languages})
+        certified = {pair for p in catalog.entries for pair in p.certified}
     return {
         "badges": {b.id: [b.abbreviation, b.name] for b in program.badges},
         "tiers": {t.id: t.name for t in program.tiers},
@@ -108,7 +116,7 @@ def compare_files(catalog: Catalog) -> list[DataFile]:
             for e in catalog.entries]
 
 
-def compare_page(catalog: Catalog, urls: UrlStyle) -> PlannedPage:
+def compare_page(catalog: Catalog | PieceCatalog, urls: UrlStyle) -> PlannedPage:
     """The compare page: an explanation, the place the script fills, a way back."""
     src = COMPARE_SRC
     body = render(

@@ -19,7 +19,8 @@ as-of day when it has none), so nothing in it depends on the clock.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import heapq
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Literal
@@ -29,9 +30,10 @@ from feedgen.feed import FeedGenerator
 from markupsafe import Markup
 
 from generator.badges.timeline import add_months
-from generator.catalog import Catalog, CatalogEntry
+from generator.catalog import Catalog
 from generator.model import Badge
 from generator.site.common import DataFile, day_text, profile_src
+from generator.site.pieces import Piece, PieceCatalog
 from generator.site.urls import UrlStyle, relative_path
 
 #: Where the feed is published, relative to the site root.
@@ -54,7 +56,8 @@ class ProgramEvent:
 
     day: date
     kind: EventKind
-    entry: CatalogEntry
+    #: The partner, as the site's aggregate pages see it.
+    entry: Piece
     badge: Badge | None = None
 
     @property
@@ -68,7 +71,7 @@ class ProgramEvent:
         return f"tag:{host},{self.day.isoformat()}:{'/'.join(parts)}"
 
 
-def badge_events(entry: CatalogEntry, badge: Badge, as_of: date) -> list[ProgramEvent]:
+def badge_events(entry: Piece, badge: Badge, as_of: date) -> list[ProgramEvent]:
     """Awards and kept reviews of one badge of one partner, oldest first.
 
     A stretch of ``active`` status runs from the transition into it to the next change of
@@ -77,8 +80,8 @@ def badge_events(entry: CatalogEntry, badge: Badge, as_of: date) -> list[Program
     ended on its own day (a legacy grant on a day outside the program) was never visible
     and is left out.
     """
-    state = entry.states.get(badge.id)
-    if state is None:
+    history = dict(entry.histories).get(badge.id)
+    if history is None:
         return []
     every = badge.review.every_months
     events: list[ProgramEvent] = []
@@ -100,43 +103,60 @@ def badge_events(entry: CatalogEntry, badge: Badge, as_of: date) -> list[Program
                 events.append(ProgramEvent(review, "review-kept", entry, badge))
             cycle += 1
 
-    for change in state.history:
-        if change.status == status:
+    for day, changed in history:
+        if changed == status:
             continue  # not a change of status
-        if change.status == "active":
+        if changed == "active":
             new_grant = status in ("none", "lapsed")
             if new_grant:
-                granted = change.date
-            start = change.date
+                granted = day
+            start = day
         elif status == "active":
-            close(change.date)
+            close(day)
             start = None
-        status = change.status
+        status = changed
     if status == "active":
         close(None)
     return events
 
 
-def program_events(catalog: Catalog) -> list[ProgramEvent]:
-    """Every public event up to the as-of day, newest first, in a fixed order within a day."""
+def _events(catalog: PieceCatalog, since: date | None = None) -> list[ProgramEvent]:
     as_of = catalog.as_of
     events: list[ProgramEvent] = []
-    for entry in catalog.entries:
-        first = entry.partner.tracks[0].from_
-        if first <= as_of:
-            events.append(ProgramEvent(first, "joined", entry))
+    for piece in catalog.entries:
+        if piece.joined <= as_of:
+            events.append(ProgramEvent(piece.joined, "joined", piece))
         for badge in catalog.program.badges:
-            events.extend(badge_events(entry, badge, as_of))
-    order = {b.id: i for i, b in enumerate(catalog.program.badges)}
-    events.sort(key=lambda e: (-e.day.toordinal(), KIND_ORDER[e.kind], e.entry.sort_name,
-                               e.slug, order[e.badge.id] if e.badge else -1))
-    return events
+            events.extend(badge_events(piece, badge, as_of))
+    return events if since is None else [e for e in events if e.day >= since]
 
 
-def feed_events(catalog: Catalog) -> list[ProgramEvent]:
+def _order(catalog: PieceCatalog) -> Callable[[ProgramEvent], tuple[int, int, bytes, str, int]]:
+    """Newest first, in a fixed order within a day."""
+    badges = {b.id: i for i, b in enumerate(catalog.program.badges)}
+
+    def key(e: ProgramEvent) -> tuple[int, int, bytes, str, int]:
+        return (-e.day.toordinal(), KIND_ORDER[e.kind], e.entry.sort_name, e.slug,
+                badges[e.badge.id] if e.badge else -1)
+    return key
+
+
+def program_events(catalog: Catalog | PieceCatalog) -> list[ProgramEvent]:
+    """Every public event up to the as-of day, newest first, in a fixed order within a day."""
+    pieces = _pieces(catalog)
+    return sorted(_events(pieces), key=_order(pieces))
+
+
+def feed_events(catalog: Catalog | PieceCatalog) -> list[ProgramEvent]:
     """The events the feed shows: the last ``WINDOW_DAYS`` days, at most ``MAX_ENTRIES``."""
-    since = catalog.as_of - timedelta(days=WINDOW_DAYS - 1)
-    return [e for e in program_events(catalog) if e.day >= since][:MAX_ENTRIES]
+    pieces = _pieces(catalog)
+    since = pieces.as_of - timedelta(days=WINDOW_DAYS - 1)
+    # The same as the first of every event sorted, without sorting every one.
+    return heapq.nsmallest(MAX_ENTRIES, _events(pieces, since), key=_order(pieces))
+
+
+def _pieces(catalog: Catalog | PieceCatalog) -> PieceCatalog:
+    return catalog if isinstance(catalog, PieceCatalog) else PieceCatalog.of(catalog, UrlStyle())
 
 
 def _moment(day: date) -> datetime:
@@ -164,7 +184,7 @@ def _summary(event: ProgramEvent, program_name: str) -> str:
             f"on {day}, and keeps the badge.")
 
 
-def feed_bytes(catalog: Catalog, urls: UrlStyle, site_url: str | None,
+def feed_bytes(catalog: Catalog | PieceCatalog, urls: UrlStyle, site_url: str | None,
                events: Sequence[ProgramEvent] | None = None) -> bytes:
     """The Atom document; links are absolute when the site's address is known."""
     program = catalog.program
@@ -209,7 +229,7 @@ def _kind_label(kind: EventKind) -> str:
             "joined": "New partner"}[kind]
 
 
-def feed_file(catalog: Catalog, urls: UrlStyle, site_url: str | None) -> DataFile:
+def feed_file(catalog: Catalog | PieceCatalog, urls: UrlStyle, site_url: str | None) -> DataFile:
     """The feed as a data file of the site plan."""
     return DataFile(FEED_FILE, feed_bytes(catalog, urls, site_url))
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from markupsafe import Markup
 
 from generator.catalog import Catalog, CatalogEntry
-from generator.facets import Facet, FacetResult
+from generator.facets import Facet, FacetResult, facet_registry
 from generator.model import Program
 from generator.site.common import (
     DIRECTORY,
@@ -20,14 +20,15 @@ from generator.site.common import (
     SiteOptions,
     day_text,
     initials,
-    logo_path,
     office_text,
     plural,
     profile_src,
     render,
 )
 from generator.site.feed import feed_link
-from generator.site.locator_index import LocatorIndex, snippet
+from generator.site.locator_index import LocatorIndex
+from generator.site.pieces import Piece, PieceCatalog, piece_facets, piece_of
+from generator.site.store import digest
 from generator.site.urls import UrlStyle
 
 LETTERS = (*"abcdefghijklmnopqrstuvwxyz", "0-9")
@@ -58,29 +59,29 @@ def tier_text(name: str) -> str:
     return name if name.lower().endswith("tier") else f"{name} tier"
 
 
-def card_context(entry: CatalogEntry, program: Program, from_src: str,
+def card_context(entry: CatalogEntry | Piece, program: Program, from_src: str,
                  urls: UrlStyle) -> dict[str, Any]:
     """What a result card shows, with links relative to ``from_src``."""
-    logo = logo_path(entry)
-    hq = entry.partner.headquarters
-    place = office_text(hq.city, hq.country)
-    others = len(entry.offices) - 1
-    if others:
-        place += f" and {plural(others, 'more office')}"
-    tier = tier_text(entry.tier.name) if entry.tier is not None else NO_TIER
+    piece = entry if isinstance(entry, Piece) else piece_of(entry, facet_registry(program), urls)
+    place = office_text(piece.city, piece.country)
+    if piece.more_offices:
+        place += f" and {plural(piece.more_offices, 'more office')}"
+    tiers = {t.id: t.name for t in program.tiers}
+    tier = tier_text(tiers[piece.tier]) if piece.tier is not None else NO_TIER
     services = {s.id: s.name for s in program.services}
+    badges = {b.id: b for b in program.badges}
     return {
-        "url": urls.link(from_src, profile_src(entry.slug)),
-        "logo": urls.href(from_src, logo) if logo else "",
-        "initials": initials(entry.name),
-        "name": entry.name,
+        "url": urls.link(from_src, profile_src(piece.slug)),
+        "logo": urls.href(from_src, piece.logo) if piece.logo else "",
+        "initials": initials(piece.name),
+        "name": piece.name,
         "badges": [
-            {"id": h.id, "abbreviation": h.badge.abbreviation, "name": h.badge.name}
-            for h in entry.held
+            {"id": b, "abbreviation": badges[b].abbreviation, "name": badges[b].name}
+            for b in piece.held
         ],
         "meta": f"{tier} · {place}",
-        "services": ", ".join(services[s] for s in entry.partner.services),
-        "summary": snippet(entry.partner.summary),
+        "services": ", ".join(services[s] for s in piece.services),
+        "summary": piece.snippet,
     }
 
 
@@ -92,7 +93,7 @@ class BrowseList:
     key: str
     label: str
     title: str
-    entries: tuple[CatalogEntry, ...]
+    entries: tuple[Piece, ...]
 
     def src(self, number: int = 1) -> str:
         """The source path of page ``number`` of this list."""
@@ -103,12 +104,14 @@ class BrowseList:
 BrowseGroups = tuple[tuple[str, tuple["BrowseList", ...]], ...]
 
 
-def browse_lists(catalog: Catalog, facets: Sequence[Facet]) -> BrowseGroups:
+def browse_lists(catalog: Catalog | PieceCatalog, facets: Sequence[Facet]) -> BrowseGroups:
     """The directory's lists, grouped: by letter, badge, tier, service and region."""
+    pieces = _pieces(catalog)
+    facets = piece_facets(facets)
     groups: list[tuple[str, tuple[BrowseList, ...]]] = []
-    by_letter: dict[str, list[CatalogEntry]] = {letter: [] for letter in LETTERS}
-    for entry in catalog.entries:
-        by_letter[entry.letter].append(entry)
+    by_letter: dict[str, list[Piece]] = {letter: [] for letter in LETTERS}
+    for piece in pieces.entries:
+        by_letter[piece.letter].append(piece)
     letters = tuple(
         BrowseList("letter", letter, letter.upper(), f"Partners: {letter.upper()}",
                    tuple(by_letter[letter]))
@@ -121,13 +124,22 @@ def browse_lists(catalog: Catalog, facets: Sequence[Facet]) -> BrowseGroups:
     for facet in facets:
         if facet.name not in titles:
             continue
+        members: dict[str, list[Piece]] = {value: [] for value, _ in facet.choices}
+        for piece in pieces.entries:
+            for value in facet.values_of(piece):
+                if value in members:
+                    members[value].append(piece)
         lists = tuple(
             BrowseList(facet.name, value, label, f"{facet.label}: {label}",
-                       tuple(e for e in catalog.entries if value in facet.values_of(e)))
+                       tuple(members[value]))
             for value, label in facet.choices
         )
         groups.append((titles[facet.name], lists))
     return tuple(groups)
+
+
+def _pieces(catalog: Catalog | PieceCatalog) -> PieceCatalog:
+    return catalog if isinstance(catalog, PieceCatalog) else PieceCatalog.of(catalog, UrlStyle())
 
 
 def _browse_context(groups: Sequence[tuple[str, Sequence[BrowseList]]], from_src: str,
@@ -144,7 +156,7 @@ def _browse_context(groups: Sequence[tuple[str, Sequence[BrowseList]]], from_src
     ]
 
 
-def locator_page(catalog: Catalog, results: Sequence[FacetResult], *,
+def locator_page(catalog: Catalog | PieceCatalog, results: Sequence[FacetResult], *,
                  groups: Sequence[tuple[str, Sequence[BrowseList]]], urls: UrlStyle,
                  options: SiteOptions, index: LocatorIndex) -> PlannedPage:
     """The locator: search box, facets with counts, the first screen of results, the directory."""
@@ -193,9 +205,22 @@ def _status_text(shown: int, total: int) -> str:
 # --- the directory --------------------------------------------------------------------------
 
 
-def directory_pages(catalog: Catalog, groups: Sequence[tuple[str, Sequence[BrowseList]]],
-                    urls: UrlStyle, options: SiteOptions) -> Iterator[PlannedPage]:
-    """The plain-link directory: its index and every list, split into pages."""
+class PageMemo(Protocol):
+    """Bodies of pages kept between builds by a key of everything they show."""
+
+    def get(self, key: str) -> str | None:
+        """The body kept under ``key``, or None."""
+
+    def put(self, key: str, body: str) -> None:
+        """Keep ``body`` under ``key``."""
+
+
+def directory_pages(catalog: Catalog | PieceCatalog,
+                    groups: Sequence[tuple[str, Sequence[BrowseList]]],
+                    urls: UrlStyle, options: SiteOptions,
+                    memo: PageMemo | None = None) -> Iterator[PlannedPage]:
+    """The plain-link directory: its index and every list, split into pages (with ``memo``,
+    a page whose partners, title and place are those of a kept one is not rendered again)."""
     yield PlannedPage(
         DIRECTORY, "directory", "Partner directory",
         render("browse_index.html", locator_url=urls.link(DIRECTORY, LOCATOR),
@@ -206,33 +231,41 @@ def directory_pages(catalog: Catalog, groups: Sequence[tuple[str, Sequence[Brows
         for blist in lists:
             entries = blist.entries
             chunks = [entries[i:i + size] for i in range(0, len(entries), size)] or [()]
+            intro = f"{plural(len(blist.entries), 'partner')}, by name."
             for number, chunk in enumerate(chunks, start=1):
                 src = blist.src(number)
-                pager = [
-                    {"url": urls.link(src, blist.src(n)), "label": str(n), "current": n == number}
-                    for n in range(1, len(chunks) + 1)
-                ] if len(chunks) > 1 else []
                 title = blist.title if number == 1 else f"{blist.title} (page {number})"
-                items = [
-                    {
-                        "url": urls.link(src, profile_src(e.slug)),
-                        "name": e.name,
-                        "note": _list_note(e),
-                    }
-                    for e in chunk
-                ]
-                intro = f"{plural(len(blist.entries), 'partner')}, by name."
-                yield PlannedPage(
-                    src, "directory", title,
-                    render("browse.html", title=title, intro=intro, pager=pager, items=items,
-                           locator_url=urls.link(src, LOCATOR),
-                           browse_url=urls.link(src, DIRECTORY)),
-                )
+                key = ""
+                if memo is not None:
+                    key = digest(BROWSE_VERSION, src, title, intro, str(len(chunks)),
+                                 str(urls.directory_urls),
+                                 *(f"{e.slug}\0{e.name}\0{e.note}" for e in chunk))
+                    kept = memo.get(key)
+                    if kept is not None:
+                        yield PlannedPage(src, "directory", title, Markup(kept))  # noqa: S704 - rendered here
+                        continue
+                body = _browse_page(blist, chunk, number=number, pages=len(chunks), title=title,
+                                    intro=intro, urls=urls)
+                if memo is not None:
+                    memo.put(key, str(body))
+                yield PlannedPage(src, "directory", title, body)
 
 
-def _list_note(entry: CatalogEntry) -> str:
-    hq = entry.partner.headquarters
-    badges = " ".join(h.badge.abbreviation for h in entry.held)
-    place = office_text(hq.city, hq.country)
-    return f"{place} · {badges}" if badges else place
+#: Part of a directory page's memo key: changed when the page's markup changes (the code's
+#: own key covers that too, in the store's name).
+BROWSE_VERSION = "browse-1"
 
+
+def _browse_page(blist: BrowseList, chunk: Sequence[Piece], *, number: int, pages: int,
+                 title: str, intro: str, urls: UrlStyle) -> Markup:
+    src = blist.src(number)
+    pager = [
+        {"url": urls.link(src, blist.src(n)), "label": str(n), "current": n == number}
+        for n in range(1, pages + 1)
+    ] if pages > 1 else []
+    items = [
+        {"url": urls.link(src, profile_src(e.slug)), "name": e.name, "note": e.note}
+        for e in chunk
+    ]
+    return render("browse.html", title=title, intro=intro, pager=pager, items=items,
+                  locator_url=urls.link(src, LOCATOR), browse_url=urls.link(src, DIRECTORY))

@@ -39,15 +39,21 @@ from __future__ import annotations
 
 import hashlib
 import json
+import posixpath
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
+from functools import cache
+from operator import itemgetter
+from typing import TYPE_CHECKING, Any
 
-from generator.catalog import Catalog, CatalogEntry
+from generator.catalog import Catalog
 from generator.facets import Facet, FacetResult
+from generator.site.urls import UrlStyle
+
+if TYPE_CHECKING:
+    from generator.site.pieces import Piece, PieceCatalog
 
 #: Where the data files are published, relative to the site root.
 DATA_DIR = "assets/partner-locator/data/"
@@ -113,6 +119,21 @@ def snippet(text: str, limit: int = SNIPPET_LENGTH) -> str:
 
 def base36(number: int) -> str:
     """A non-negative number in base 36, as JavaScript's ``parseInt(text, 36)`` reads it."""
+    if number < _SMALL:
+        return _small_numbers()[number]
+    return _base36(number)
+
+
+#: Numbers below this (three digits) are looked up: most gaps between partners are small.
+_SMALL = 36 ** 3
+
+
+@cache
+def _small_numbers() -> tuple[str, ...]:
+    return tuple(_base36(n) for n in range(_SMALL))
+
+
+def _base36(number: int) -> str:
     if number == 0:
         return "0"
     digits = []
@@ -148,37 +169,32 @@ class LocatorIndex:
     files: Mapping[str, bytes]
 
 
-def card_record(entry: CatalogEntry, codes: Mapping[str, Mapping[str, int]]) -> list[Any]:
+def card_record(piece: Piece, codes: Mapping[str, Mapping[str, int]]) -> list[Any]:
     """``[name, slug, logo suffix, city, headquarters country, more offices, services, summary,
     badges, tier]``.
 
     Codes index the facets' value lists; the tier is -1 for a partner without one.
     """
-    logo = entry.partner.logo
-    hq = entry.partner.headquarters
     return [
-        entry.name,
-        entry.slug,
-        Path(logo).suffix.lower().lstrip(".") if logo else "",
-        hq.city,
-        codes["country"][hq.country],
-        len(entry.offices) - 1,
-        [codes["service"][s] for s in entry.partner.services],
-        snippet(entry.partner.summary),
-        [codes["badge"][b] for b in entry.held_ids],
-        codes["tier"][entry.tier.id] if entry.tier is not None else -1,
+        piece.name,
+        piece.slug,
+        posixpath.splitext(piece.logo)[1].lstrip(".") if piece.logo else "",
+        piece.city,
+        codes["country"][piece.country],
+        piece.more_offices,
+        [codes["service"][s] for s in piece.services],
+        piece.snippet,
+        [codes["badge"][b] for b in piece.held],
+        codes["tier"][piece.tier] if piece.tier is not None else -1,
     ]
 
 
-def _term_postings(entries: Sequence[CatalogEntry]) -> dict[str, tuple[list[int], list[int]]]:
+def _term_postings(pieces: Sequence[Piece]) -> dict[str, tuple[list[int], list[int]]]:
     postings: dict[str, tuple[list[int], list[int]]] = {}
-    for number, entry in enumerate(entries):
-        in_name = set(tokens(entry.name))
-        other_text = " ".join((entry.partner.summary, *(o.city for o in entry.offices)))
-        in_other = {t for t in tokens(other_text) if t not in STOP_WORDS} - in_name
-        for token in in_name:
+    for number, piece in enumerate(pieces):
+        for token in piece.in_name:
             postings.setdefault(token, ([], []))[0].append(number)
-        for token in in_other:
+        for token in piece.in_other:
             postings.setdefault(token, ([], []))[1].append(number)
     return postings
 
@@ -261,12 +277,22 @@ def _row_codes(values: int, codes: Sequence[int]) -> bytes:
 def rows_file(columns: Sequence[Sequence[bytes]], numbers: Iterable[int]) -> bytes:
     """The facet values of the partners ``numbers``, one facet after another (``_row_codes``)."""
     chosen = list(numbers)
-    return b"".join(b"".join(column[n] for n in chosen) for column in columns)
+    if not chosen:
+        return b""
+    if len(chosen) == 1:
+        return b"".join(column[chosen[0]] for column in columns)
+    pick = itemgetter(*chosen)
+    return b"".join(b"".join(pick(column)) for column in columns)
 
 
-def build_locator_index(catalog: Catalog, facets: Sequence[Facet],
+def build_locator_index(catalog: Catalog | PieceCatalog, facets: Sequence[Facet],
                         results: Sequence[FacetResult]) -> LocatorIndex:
     """Every data file of the locator, for the catalog's partners in name order."""
+    from generator.site.pieces import PieceCatalog, piece_facets  # noqa: PLC0415 - a cycle
+
+    if isinstance(catalog, Catalog):
+        catalog = PieceCatalog.of(catalog, UrlStyle())
+    facets = piece_facets(facets)
     entries = catalog.entries
     count = len(entries)
     files: dict[str, bytes] = {}

@@ -22,6 +22,10 @@ from generator.model import (
     TimeToValueRequirement,
 )
 from generator.site.common import day_text, plural, render
+from generator.site.pieces import PieceCatalog
+
+#: What markers are expanded from: a catalog, or the pieces of one.
+Listing = Catalog | PieceCatalog
 
 # --- handbook markers -----------------------------------------------------------------------
 
@@ -99,7 +103,7 @@ def _months(n: int) -> str:
     return plural(n, "month")
 
 
-def _marker_requirements(catalog: Catalog, arg: str | None) -> Markup:
+def _marker_requirements(catalog: Listing, arg: str | None) -> Markup:
     program = catalog.program
     badge = _badge(program, arg)
     rows = [(REQUIREMENT_GROUPS[r.kind], describe_requirement(r, program))
@@ -108,12 +112,12 @@ def _marker_requirements(catalog: Catalog, arg: str | None) -> Markup:
                   caption=f"Requirements of the {badge.name} ({badge.abbreviation}) badge")
 
 
-def _marker_badges(catalog: Catalog, _arg: str | None) -> Markup:
+def _marker_badges(catalog: Listing, _arg: str | None) -> Markup:
     rows = [(f"{b.name} ({b.abbreviation})", b.description) for b in catalog.program.badges]
     return _table(("Badge", "Who it is for"), rows)
 
 
-def _marker_review(catalog: Catalog, _arg: str | None) -> Markup:
+def _marker_review(catalog: Listing, _arg: str | None) -> Markup:
     rows = [
         (f"{b.name} ({b.abbreviation})", f"every {_months(b.review.every_months)}",
          f"{_months(b.review.evidence_due_months)} before the review",
@@ -123,7 +127,7 @@ def _marker_review(catalog: Catalog, _arg: str | None) -> Markup:
     return _table(("Badge", "Reviewed", "Evidence due", "Grace period"), rows)
 
 
-def _marker_grandfather(catalog: Catalog, _arg: str | None) -> Markup:
+def _marker_grandfather(catalog: Listing, _arg: str | None) -> Markup:
     rows = []
     for badge in catalog.program.badges:
         for req in badge.requirements:
@@ -137,17 +141,17 @@ def _marker_grandfather(catalog: Catalog, _arg: str | None) -> Markup:
     return _table(("Badge", "Requirement", "Badges", "Enforced from"), rows)
 
 
-def _marker_services(catalog: Catalog, _arg: str | None) -> Markup:
+def _marker_services(catalog: Listing, _arg: str | None) -> Markup:
     return _table(("Service", "What it covers"),
                   ((s.name, s.description) for s in catalog.program.services))
 
 
-def _marker_tiers(catalog: Catalog, _arg: str | None) -> Markup:
+def _marker_tiers(catalog: Listing, _arg: str | None) -> Markup:
     return _table(("Tier", "Who it is for"),
                   ((t.name, t.description) for t in catalog.program.tiers))
 
 
-def _marker_certifications(catalog: Catalog, _arg: str | None) -> Markup:
+def _marker_certifications(catalog: Listing, _arg: str | None) -> Markup:
     program = catalog.program
     courses = ", ".join(c.name for c in program.courses)
     rows = []
@@ -159,7 +163,7 @@ def _marker_certifications(catalog: Catalog, _arg: str | None) -> Markup:
     return _table(("Certification", "What it shows"), rows)
 
 
-def _marker_figures_badges(catalog: Catalog, _arg: str | None) -> Markup:
+def _marker_figures_badges(catalog: Listing, _arg: str | None) -> Markup:
     program = catalog.program
     rows = []
     for badge in program.badges:
@@ -170,11 +174,11 @@ def _marker_figures_badges(catalog: Catalog, _arg: str | None) -> Markup:
                   caption=f"Badges held on {day_text(catalog.as_of)}")
 
 
-def _marker_figures_regions(catalog: Catalog, _arg: str | None) -> Markup:
+def _marker_figures_regions(catalog: Listing, _arg: str | None) -> Markup:
     program = catalog.program
     rows = []
     for region in program.regions:
-        members = [e for e in catalog.entries if region in e.regions]
+        members = [e for e in catalog.entries if region.id in e.region_ids]
         row: list[object] = [region.name, f"{len(members):,}"]
         row.extend(f"{sum(1 for e in members if b.id in e.held_ids):,}" for b in program.badges)
         rows.append(row)
@@ -183,11 +187,11 @@ def _marker_figures_regions(catalog: Catalog, _arg: str | None) -> Markup:
                   caption=f"Partners with an office in each region on {day_text(catalog.as_of)}")
 
 
-def _marker_as_of(catalog: Catalog, _arg: str | None) -> Markup:
+def _marker_as_of(catalog: Listing, _arg: str | None) -> Markup:
     return Markup("{}").format(day_text(catalog.as_of))
 
 
-MARKERS: Mapping[str, Callable[[Catalog, str | None], Markup]] = {
+MARKERS: Mapping[str, Callable[[Listing, str | None], Markup]] = {
     "as-of": _marker_as_of,
     "badges": _marker_badges,
     "certifications": _marker_certifications,
@@ -201,7 +205,7 @@ MARKERS: Mapping[str, Callable[[Catalog, str | None], Markup]] = {
 }
 
 
-def expand_markers(markdown: str, catalog: Catalog) -> str:
+def expand_markers(markdown: str, catalog: Listing) -> str:
     """Replace ``<!-- partner-locator: NAME [ARG] -->`` with generated HTML."""
 
     def one(match: re.Match[str]) -> str:

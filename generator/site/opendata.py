@@ -14,7 +14,8 @@ from typing import Any
 from xml.sax.saxutils import escape as xml_escape
 
 from generator.catalog import Catalog
-from generator.site.common import DataFile, logo_path, profile_src
+from generator.site.common import DataFile, profile_src
+from generator.site.pieces import PieceCatalog, api_record
 from generator.site.urls import UrlStyle
 
 #: Where the export's JSON Schema is published, beside the export.
@@ -28,49 +29,20 @@ SITEMAP_LIMIT = 50_000
 
 def api_document(catalog: Catalog, urls: UrlStyle) -> dict[str, Any]:
     """The open-data export: every partner's public fields and held badges."""
-    partners = []
-    for entry in sorted(catalog.entries, key=lambda e: e.slug):
-        p = entry.partner
-        contact = p.contact
-        partners.append({
-            "slug": entry.slug,
-            "name": p.name,
-            "website": p.website,
-            "summary": p.summary,
-            "logo": logo_path(entry),
-            "profile": urls.page_url(profile_src(entry.slug)),
-            "headquarters": {"country": p.headquarters.country, "city": p.headquarters.city},
-            "locations": [{"country": o.country, "city": o.city} for o in p.locations],
-            "regions": [r.id for r in entry.regions],
-            "languages": list(p.languages),
-            "industries": list(p.industries),
-            "services": list(p.services),
-            "contact": {"email": contact.email if contact else None,
-                        "phone": contact.phone if contact else None},
-            "tier": entry.tier.id if entry.tier is not None else None,
-            "badges": [
-                {
-                    "id": h.id,
-                    "status": h.status,
-                    "granted": h.granted.isoformat(),
-                    "next_review": h.next_review.isoformat() if h.next_review else None,
-                }
-                for h in entry.held
-            ],
-            "certified": {c.certification: c.count for c in entry.certified},
-        })
+    partners = [api_record(e, urls) for e in sorted(catalog.entries, key=lambda e: e.slug)]
     return {"as_of": catalog.as_of.isoformat(), "count": len(partners), "partners": partners}
 
 
-def api_bytes(catalog: Catalog, urls: UrlStyle) -> bytes:
-    """The export as UTF-8 JSON, one partner a line, stable from build to build."""
-    doc = api_document(catalog, urls)
-    lines = [json.dumps(p, ensure_ascii=False, separators=(",", ":")) for p in doc["partners"]]
-    head = f'{{"as_of":"{doc["as_of"]}","count":{doc["count"]},"partners":[\n'
+def api_bytes(catalog: Catalog | PieceCatalog, urls: UrlStyle) -> bytes:
+    """The export as UTF-8 JSON, one partner a line, stable from build to build (the lines
+    of a ``PieceCatalog`` are those its pieces were made with, for the same ``urls``)."""
+    pieces = catalog if isinstance(catalog, PieceCatalog) else PieceCatalog.of(catalog, urls)
+    lines = [p.api for p in sorted(pieces.entries, key=lambda p: p.slug)]
+    head = f'{{"as_of":"{pieces.as_of.isoformat()}","count":{len(lines)},"partners":[\n'
     return (head + ",\n".join(lines) + "\n]}\n").encode()
 
 
-def api_schema(catalog: Catalog) -> dict[str, Any]:
+def api_schema(catalog: Catalog | PieceCatalog) -> dict[str, Any]:
     """The JSON Schema (draft 2020-12) of ``api_document``'s output, with the program's ids."""
     program = catalog.program
 
@@ -137,7 +109,7 @@ def _object(properties: dict[str, Any]) -> dict[str, Any]:
             "additionalProperties": False}
 
 
-def api_schema_bytes(catalog: Catalog) -> bytes:
+def api_schema_bytes(catalog: Catalog | PieceCatalog) -> bytes:
     """The schema as stable, indented UTF-8 JSON."""
     return (json.dumps(api_schema(catalog), indent=2, ensure_ascii=False) + "\n").encode()
 

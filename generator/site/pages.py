@@ -10,6 +10,7 @@ markers (``expand_markers``).
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from generator.catalog import Catalog
@@ -26,9 +27,10 @@ from generator.site.common import (
 )
 from generator.site.compare import compare_files, compare_page
 from generator.site.feed import feed_file
-from generator.site.listings import browse_lists, directory_pages, locator_page
+from generator.site.listings import PageMemo, browse_lists, directory_pages, locator_page
 from generator.site.locator_index import build_locator_index
 from generator.site.opendata import API_SCHEMA_FILE, api_bytes, api_schema_bytes
+from generator.site.pieces import PieceCatalog, piece_facets
 from generator.site.profiles import profile_page
 from generator.site.urls import UrlStyle
 
@@ -45,31 +47,38 @@ def plan_site(catalog: Catalog, partners_dir: Path, options: SiteOptions,
     """
     urls = UrlStyle(options.directory_urls)
     program = catalog.program
-    facets = facet_registry(program)
-    results = compute_facets(facets, catalog.entries)
-    groups = browse_lists(catalog, facets)
-    index = build_locator_index(catalog, facets, results)
-    pages: list[PlannedPage] = [
-        locator_page(catalog, results, groups=groups, urls=urls, options=options, index=index)
-    ]
-    profiles = [
-        profile_page(e, program, urls=urls, options=options, site_url=site_url)
-        for e in catalog.entries
-    ] if per_partner else []
-    pages.extend(profiles)
-    pages.extend(directory_pages(catalog, groups, urls, options))
-    pages.append(compare_page(catalog, urls))
-    files = [DataFile(API_FILE, api_bytes(catalog, urls)),
-             DataFile(API_SCHEMA_FILE, api_schema_bytes(catalog)),
-             feed_file(catalog, urls, site_url)]
-    files.extend(DataFile(path, content) for path, content in index.files.items())
-    if per_partner:
-        files.extend(badge_files(catalog.entries, program))
-        files.extend(compare_files(catalog))
-        for entry in catalog.entries:
-            if entry.partner.logo is not None and (target := logo_path(entry)) is not None:
-                # The loader's rewritten bytes: the file is not read again after its check.
-                files.append(DataFile(target, catalog.logos[entry.slug]))
-    return SitePlan(tuple(pages), tuple(files),
-                    frozenset(profile_src(e.slug) for e in catalog.entries), index.index_path)
+    plan = plan_aggregates(PieceCatalog.of(catalog, urls), options, site_url)
+    if not per_partner:
+        return plan
+    pages = [profile_page(e, program, urls=urls, options=options, site_url=site_url)
+             for e in catalog.entries]
+    files = [*badge_files(catalog.entries, program), *compare_files(catalog)]
+    for entry in catalog.entries:
+        if entry.partner.logo is not None and (target := logo_path(entry)) is not None:
+            # The loader's rewritten bytes: the file is not read again after its check.
+            files.append(DataFile(target, catalog.logos[entry.slug]))
+    return replace(plan, pages=(plan.pages[0], *pages, *plan.pages[1:]),
+                   files=(*plan.files, *files))
 
+
+def plan_aggregates(pieces: PieceCatalog, options: SiteOptions,
+                    site_url: str | None = None, memo: PageMemo | None = None) -> SitePlan:
+    """The pages and files made from every partner: the locator and its data, the
+    directory, the compare page, the export and the feed (``pieces`` made with the URL
+    style of ``options``; ``memo``: directory pages kept from earlier builds)."""
+    urls = UrlStyle(options.directory_urls)
+    facets = piece_facets(facet_registry(pieces.program))
+    results = compute_facets(facets, pieces.entries)
+    groups = browse_lists(pieces, facets)
+    index = build_locator_index(pieces, facets, results)
+    pages: list[PlannedPage] = [
+        locator_page(pieces, results, groups=groups, urls=urls, options=options, index=index)
+    ]
+    pages.extend(directory_pages(pieces, groups, urls, options, memo))
+    pages.append(compare_page(pieces, urls))
+    files = [DataFile(API_FILE, api_bytes(pieces, urls)),
+             DataFile(API_SCHEMA_FILE, api_schema_bytes(pieces)),
+             feed_file(pieces, urls, site_url)]
+    files.extend(DataFile(path, content) for path, content in index.files.items())
+    return SitePlan(tuple(pages), tuple(files),
+                    frozenset(profile_src(p.slug) for p in pieces.entries), index.index_path)

@@ -23,7 +23,7 @@ import os
 import shutil
 import stat
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -39,8 +39,8 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils import CountHandler
 from mkdocs.utils.templates import TemplateContext
 
-from generator.catalog import Catalog, CatalogEntry
 from generator.diagnostics import DataError, Diagnostic
+from generator.facets import facet_registry
 from generator.site.bulk import Writer, manifest_name, write_page, write_profiles
 from generator.site.common import (
     DIRECTORY,
@@ -54,12 +54,14 @@ from generator.site.common import (
 from generator.site.config import PartnerLocatorConfig, resolve_as_of
 from generator.site.markers import MARKER, MarkerError, expand_markers
 from generator.site.opendata import git_days, sitemap_files, sitemap_pages
-from generator.site.pages import plan_site
+from generator.site.pages import plan_aggregates
+from generator.site.pieces import Piece, PieceCatalog, by_name, piece_of
 from generator.site.prepare import (
     Context,
     Finished,
     Outputs,
     Prepared,
+    entry_of,
     outputs_of,
     partner_file_paths,
     prepare,
@@ -157,9 +159,10 @@ class PartnerLocatorPlugin(BasePlugin[PartnerLocatorConfig]):  # type: ignore[no
         #: Under ``mkdocs serve``: the last build's site, set aside before MkDocs empties the
         #: folder, so that unchanged files are linked from it rather than written again.
         self.aside: Path | None = None
-        #: Partners' entries by key, kept across ``mkdocs serve`` rebuilds: a rebuild reads
-        #: from the store only the entries it has not seen.
-        self.entries: dict[str, CatalogEntry] = {}
+        #: Partners' pieces by entry key, kept across ``mkdocs serve`` rebuilds: a rebuild
+        #: makes only the pieces of partners it has not seen (``generator.site.pieces``).
+        self.pieces: dict[str, Piece] = {}
+        self._piece_catalog: PieceCatalog | None = None
         #: Under ``mkdocs serve``: the served folder, and whether partner folders were taken
         #: into it from the last served site.
         self.site_dir: Path | None = None
@@ -174,6 +177,7 @@ class PartnerLocatorPlugin(BasePlugin[PartnerLocatorConfig]):  # type: ignore[no
         """Reset state (``mkdocs serve`` rebuilds), find the data, add the theme parts."""
         self.plan, self.planned, self.stamped, self.plan_key = None, {}, [], ""
         self.kept_names = set()
+        self._piece_catalog = None
         self.nav, self.env, self.broken = None, None, None
         self._close_store()
         root = Path(config.config_file_path or ".").resolve().parent
@@ -299,7 +303,7 @@ class PartnerLocatorPlugin(BasePlugin[PartnerLocatorConfig]):  # type: ignore[no
             self.kept_names.add(name)
             return kept
         try:
-            expanded = expand_markers(markdown, self._catalog())
+            expanded = expand_markers(markdown, self._pieces())
         except MarkerError as exc:
             raise PluginError(f"{page.file.src_uri}: {exc}") from None
         self.store.put(name, expanded)
@@ -381,7 +385,7 @@ class PartnerLocatorPlugin(BasePlugin[PartnerLocatorConfig]):  # type: ignore[no
             return
         plan = plan_name(prepared.context, target)
         used = used_keys(prepared) | self.kept_names | {
-            plan, "q" + plan[1:],
+            plan, "q" + plan[1:], pieces_name(prepared.context, self.partners_dir),
             manifest_name(target, directory_urls=config.use_directory_urls),
         }
         removed = store.prune(used, tag=prepared.ledger or "")
@@ -402,14 +406,39 @@ class PartnerLocatorPlugin(BasePlugin[PartnerLocatorConfig]):  # type: ignore[no
         except OSError as exc:
             raise PluginError(f"partner-locator: {exc}") from None
 
-    def _catalog(self) -> Catalog:
-        """The valid partners' entries, read when a build first needs them."""
-        if self.store is None or self.prepared is None:
+    def _pieces(self) -> PieceCatalog:
+        """Every valid partner's piece, in name order: from this build's workers, from the
+        store's record of the last build's pieces, or made from the entry read back."""
+        if self._piece_catalog is not None:
+            return self._piece_catalog
+        prepared, store = self.prepared, self.store
+        if store is None or prepared is None or prepared.context is None:
             raise PluginError("partner-locator: the data was not loaded")
+        context = prepared.context
+        name = pieces_name(context, self.partners_dir)
+        known = self.pieces
+        if not known:
+            kept = store.get(name)
+            known = kept if isinstance(kept, dict) else {}
+        facets = facet_registry(context.program)
+        urls = UrlStyle(context.options.directory_urls)
+        pieces: dict[str, Piece] = {}
         try:
-            return self.prepared.catalog(self.store, self.entries)
+            for done in prepared.finished:
+                piece = done.piece or known.get(done.entry_key)
+                if not isinstance(piece, Piece):
+                    piece = piece_of(entry_of(store, done, context), facets, urls)
+                pieces[done.entry_key] = piece
         except OSError as exc:
             raise PluginError(f"partner-locator: {exc}") from None
+        if pieces.keys() != known.keys() or any(p is not known[k] for k, p in pieces.items()):
+            store.put(name, pieces)
+        self.kept_names.add(name)
+        if self.command == "serve":
+            self.pieces = pieces
+        self._piece_catalog = PieceCatalog(context.program, context.as_of,
+                                           tuple(sorted(pieces.values(), key=by_name)))
+        return self._piece_catalog
 
     def _aggregate_plan(self, options: SiteOptions, site_url: str | None,
                         target: Path) -> SitePlan:
@@ -425,12 +454,14 @@ class PartnerLocatorPlugin(BasePlugin[PartnerLocatorConfig]):  # type: ignore[no
         # The key is kept on its own, so that a changed build does not read the whole plan.
         if store.get("q" + name[1:]) == key:
             kept = store.get(name)
-            if isinstance(kept, tuple) and len(kept) == 2 and kept[0] == key \
-                    and isinstance(kept[1], SitePlan):
+            if isinstance(kept, tuple) and len(kept) == 3 and kept[0] == key \
+                    and isinstance(kept[1], SitePlan) and isinstance(kept[2], frozenset):
+                # What the plan was made from stays in use while the plan is (pruning).
+                self.kept_names.update(kept[2])
                 return kept[1]
-        plan = plan_site(self._catalog(), self.partners_dir, options, site_url,
-                         per_partner=False)
-        store.put(name, (key, plan))
+        memo = _PageMemo(store, prepared.context.site, self.kept_names)
+        plan = plan_aggregates(self._pieces(), options, site_url, memo)
+        store.put(name, (key, plan, frozenset(self.kept_names)))
         store.put("q" + name[1:], key)
         return plan
 
@@ -691,6 +722,34 @@ def error_page(diagnostics: Sequence[Diagnostic]) -> str:
         f"<title>{escape(ERROR_TITLE)}</title></head>\n<body>{error_body(diagnostics)}"
         f"{_ERROR_POLL}</body></html>\n"
     )
+
+
+@dataclass
+class _PageMemo:
+    """Directory pages kept in the store (``generator.site.listings.PageMemo``), the names
+    read or written recorded as in use."""
+
+    store: Store
+    site: str
+    names: set[str]
+
+    def get(self, key: str) -> str | None:
+        name = "d" + digest(self.site, key)
+        body = self.store.get(name)
+        if not isinstance(body, str):
+            return None
+        self.names.add(name)
+        return body
+
+    def put(self, key: str, body: str) -> None:
+        name = "d" + digest(self.site, key)
+        if self.store.put(name, body):
+            self.names.add(name)
+
+
+def pieces_name(context: Context, partners: Path) -> str:
+    """The store's name for the last build's pieces of the partners of a folder."""
+    return "k" + digest(context.site, os.path.realpath(partners))
 
 
 def plan_name(context: Context, target: Path) -> str:

@@ -2,8 +2,9 @@
 
 A worker process takes a partner file from bytes to everything the site needs of it: the
 diagnostics, the public catalog entry, the profile page and the partner's own files (badge
-image, comparison record, rewritten logo). The main process gets back only the entry and the
-key under which the rest is stored; it never validates a model again.
+image, comparison record, rewritten logo). The main process gets back only a row of keys and
+the partner's piece (``generator.site.pieces``); it never validates a model again, and reads
+an entry back only to make a lost record again.
 
 Two results are cached per file (``generator.site.store``):
 
@@ -18,13 +19,14 @@ Two results are cached per file (``generator.site.store``):
 
 A changed file, program, code or option misses both. A new day misses only the finished
 partners whose stretch ended, so the daily rebuild reads no YAML or logo and evaluates only
-the partners whose badges, tier or counts can have moved. The code's key covers every file of
-the ``generator`` package and the versions of the libraries whose output the results hold.
+the partners whose badges, tier or counts can have moved; one whose public entry is still the
+one its last record holds keeps that record's keys, and nothing of it is rendered again. The
+code's key covers every file of the ``generator`` package and the versions of the libraries
+whose output the results hold.
 
 The finished record holds a small row (``Finished``): the keys of the partner's entry and
 outputs, and what the build needs to place its files. The entry itself is a record of its
-own, read only when a build needs the catalog (``Prepared.catalog``): a rebuild whose plan of
-lists is unchanged reads none.
+own, read only to make a lost piece or record again.
 
 A *ledger* per folder and site keeps, for each partner file, the row and the file's stamp
 (size, modification and change times, inode) and its logo's, as ``lstat`` gives them. A file
@@ -43,16 +45,14 @@ import sys
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import date
 from functools import cache
 from importlib import metadata
 from pathlib import Path
 
 from generator.catalog import (
-    Catalog,
     CatalogEntry,
-    by_name,
     make_entry,
     name_key,
     name_letter,
@@ -60,6 +60,7 @@ from generator.catalog import (
 )
 from generator.checks import ProgramIds
 from generator.diagnostics import Diagnostic
+from generator.facets import facet_registry
 from generator.load import (
     LoadResult,
     begin_folder,
@@ -73,6 +74,7 @@ from generator.model import Partner, Program
 from generator.site.badge_image import badge_file_path, badge_svg
 from generator.site.common import DataFile, PlannedPage, SiteOptions, logo_path
 from generator.site.compare import compare_bytes, compare_data_path
+from generator.site.pieces import Piece, piece_of
 from generator.site.profiles import profile_page
 from generator.site.store import Store, digest
 from generator.site.urls import UrlStyle
@@ -130,10 +132,13 @@ class Finished:
     #: The outputs themselves when the store could not keep them (a cache that cannot be
     #: written): the build then does not depend on reading them back.
     kept: Outputs | None = None
+    #: The partner's piece, when this build made the entry (``generator.site.pieces``).
+    piece: Piece | None = None
 
     def row(self) -> Finished:
         """The row as records keep it: without what only this build holds."""
-        return replace(self, entry=None, kept=None) if self.entry or self.kept else self
+        return replace(self, entry=None, kept=None, piece=None) \
+            if self.entry or self.kept or self.piece else self
 
 
 @dataclass(frozen=True)
@@ -200,8 +205,11 @@ def _finish(path: Path, names: Sequence[str], context: Context, store: Store, *,
     key = digest(*key_parts)
     finished_key = "f" + digest(context.site, key)
     record = store.get(finished_key) if trust else None
-    if isinstance(record, tuple) and len(record) == 5 and _holds(record, context.as_of):
-        return record
+    previous: Finished | None = None
+    if isinstance(record, tuple) and len(record) == 5:
+        if _holds(record, context.as_of):
+            return record
+        previous = record[1] if isinstance(record[1], Finished) else None
     checked = store.get("c" + key) if trust else None
     if checked is None:
         logos: dict[str, bytes] = {}
@@ -215,10 +223,28 @@ def _finish(path: Path, names: Sequence[str], context: Context, store: Store, *,
         result: _Result = (written, None, found, date.min, None)
         store.put(finished_key, result)
         return result
-    done, _, until = render_partner(partner, logo, context, store, key=finished_key,
-                                    checked="c" + key, source=(str(path), tuple(names)))
+    done, until = _evaluated(partner, logo, context, store, previous) if previous \
+        and previous.checked == "c" + key else (None, None)
+    if done is None:
+        done, _, until = render_partner(partner, logo, context, store, key=finished_key,
+                                        checked="c" + key, source=(str(path), tuple(names)))
     store.put(finished_key, (written, done.row(), found, context.as_of, until))
     return written, done, found, context.as_of, until
+
+
+def _evaluated(partner: Partner, logo: bytes | None, context: Context, store: Store,
+               previous: Finished) -> tuple[Finished | None, date | None]:
+    """The partner evaluated on a new day, when its public entry is the one ``previous``
+    holds (badges, tier and counts unmoved): then its page and files are those already
+    stored, nothing is rendered, and the row keeps its keys, so that everything made from
+    the entry by key (the lists, the locator's data) stays valid. (None, None) otherwise."""
+    program = context.program
+    entry = make_entry(partner, program, context.as_of)
+    public = replace(entry, partner=partner.model_copy(update=PRIVATE))
+    if store.get(previous.entry_key) != public or not store.has(previous.outputs):
+        return None, None
+    until = stable_until(partner, program, context.as_of, entry.states)
+    return replace(previous, entry=public, kept=None), until
 
 
 def render_partner(partner: Partner, logo: bytes | None, context: Context, store: Store, *,
@@ -241,15 +267,24 @@ def render_partner(partner: Partner, logo: bytes | None, context: Context, store
     public = replace(entry, partner=partner.model_copy(update=PRIVATE))
     stored = store.put(outputs_key, outputs) & store.put(entry_key, public)
     own = tuple(f.path for f in files)
+    piece = piece_of(entry, facet_registry(program), UrlStyle(context.options.directory_urls))
     finished = Finished(entry.slug, outputs_key, entry_key, checked,
                         page.description is not None, "<h1" in str(page.body),
-                        partner.logo, own, *source, public, None if stored else outputs)
+                        partner.logo, own, *source, public, None if stored else outputs, piece)
     return finished, outputs, until
 
 
 def _finish_chunk(paths: list[Path], names: list[list[str]], context: Context) -> list[_Result]:
+    """A worker's share. The entries it made stay here: the main process works from the
+    rows and pieces, and reads an entry back only when it needs one."""
     store = Store(context.store)
-    return [_finish(p, n, context, store) for p, n in zip(paths, names, strict=True)]
+    results = []
+    for path, beside in zip(paths, names, strict=True):
+        written, row, found, start, until = _finish(path, beside, context, store)
+        if row is not None and row.entry is not None and row.kept is None:
+            row = replace(row, entry=None)
+        results.append((written, row, found, start, until))
+    return results
 
 
 @dataclass
@@ -263,32 +298,6 @@ class Prepared:
     ledger: str | None = None
     #: How many partner files were read: the others were unchanged since the ledger.
     read: int = 0
-    _catalog: Catalog | None = field(default=None, repr=False)
-
-    def catalog(self, store: Store, memo: dict[str, CatalogEntry] | None = None) -> Catalog:
-        """Every valid partner's entry, read from the store the first time it is asked for
-        (``memo``: entries by key, kept by a caller between builds, read and filled)."""
-        if self._catalog is not None:
-            return self._catalog
-        context = self.context
-        if context is None or not self.result.ok:
-            raise ValueError("the data is not valid: there is no catalog")
-        share = _Sharer(context.program)
-        known = memo if memo is not None else {}
-        entries = []
-        for done in self.finished:
-            entry = known.get(done.entry_key)
-            if entry is None:
-                entry = share(done.entry if done.entry is not None
-                              else entry_of(store, done, context))
-                known[done.entry_key] = entry
-            entries.append(entry)
-        if memo is not None:
-            for stale in memo.keys() - {d.entry_key for d in self.finished}:
-                del memo[stale]
-        entries.sort(key=by_name)
-        self._catalog = Catalog(context.program, context.as_of, tuple(entries))
-        return self._catalog
 
 
 def prepare(folder: Path, as_of: date, options: SiteOptions, site_url: str | None,
@@ -378,26 +387,6 @@ def _ledger_lines(yml: Sequence[Path], stamps: Sequence[tuple[Stamp, tuple[tuple
             continue
         lines[path.name] = (stamp, (result[0], row.row() if row else None, *result[2:]))
     return lines
-
-
-class _Sharer:
-    """Points entries at the program's own tier, regions and badges, as freshly made ones
-    do, instead of the copies each cached entry brings (memory, not meaning)."""
-
-    def __init__(self, program: Program) -> None:
-        self.tiers = {t.id: t for t in program.tiers}
-        self.regions = {r.id: r for r in program.regions}
-        self.badges = {b.id: b for b in program.badges}
-
-    def __call__(self, entry: CatalogEntry) -> CatalogEntry:
-        tier = entry.tier
-        return replace(
-            entry,
-            tier=self.tiers.get(tier.id, tier) if tier is not None else None,
-            regions=tuple(self.regions.get(r.id, r) for r in entry.regions),
-            held=tuple(replace(h, badge=self.badges.get(h.badge.id, h.badge))
-                       for h in entry.held),
-        )
 
 
 def _beside(folder: Path) -> dict[str, list[str]]:

@@ -66,6 +66,10 @@ class Store:
         except Exception:
             return None
 
+    def has(self, key: str) -> bool:
+        """Whether a value is kept under ``key`` (not whether it is intact: ``get`` tells)."""
+        return self.path(key).is_file()
+
     def put(self, key: str, value: Any) -> bool:
         """Keep ``value`` under ``key``; whether it was kept. A cache that cannot be written
         (a full disk, a read-only folder, a file in its place) is no error."""
