@@ -227,12 +227,19 @@ def manifest_name(target: Path, *, directory_urls: bool) -> str:
     return "m" + digest(os.path.realpath(target), str(directory_urls))
 
 
-def _pool_context() -> multiprocessing.context.BaseContext:
-    """Workers started from a small server process (``forkserver``) rather than forked from
-    the build, which by now holds the plan of every page: a forked worker would share, and
-    count, all of it."""
+#: From this many profiles on, their workers start from a fork server.
+FORKSERVER_THRESHOLD = 20_000
+
+
+def _pool_context(jobs: int) -> multiprocessing.context.BaseContext:
+    """For a large site, workers started from a small server process (``forkserver``)
+    rather than forked from the build, which by now holds the plan of every page: a forked
+    worker would share, and count, all of it. For a small one, starting that server (a new
+    interpreter importing the writer) costs more than the fork shares."""
     if sys.platform != "linux":
         return multiprocessing.get_context("spawn")
+    if jobs < FORKSERVER_THRESHOLD:
+        return multiprocessing.get_context("fork")
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload([__name__])
     return context
@@ -264,7 +271,7 @@ def write_profiles(finished: Sequence[Finished], shapes: Mapping[ShapeKey, list[
         # Each chunk is sent what the last build wrote for its own profiles only.
         slices = [{k: known[k] for job in chunk
                    if (k := job.outputs + shape_keys[_shape(job)]) in known} for chunk in chunks]
-        with ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context()) as pool:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context(len(jobs))) as pool:
             for done, written in pool.map(_write_chunk, chunks, [setup] * len(chunks),
                                           slices):
                 tally.add(done)

@@ -505,3 +505,45 @@ def test_builds_of_one_kind_look_at_the_whole_cache_at_most_once_a_day(tmp_path:
     assert store.put("oldest", "oldest")
     os.utime(store.path("oldest"), (week_ago, week_ago))
     assert store.prune({"used"}, tag="site-a") == 1
+
+
+def test_profiles_written_by_workers_from_a_fork_server(tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A large site's profile writers start from a fork server instead of being forked from
+    the build; what they write is what forked writers write. (The build runs in this
+    process, so that the size from which the fork server is used can be lowered.)"""
+    from mkdocs.commands.build import build as mkdocs_build_command
+    from mkdocs.config import load_config
+
+    from generator.site import bulk
+
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    try:
+        from synthetic import write_partners
+    finally:
+        sys.path.remove(str(ROOT / "benchmarks"))
+    project = project_copy(tmp_path / "project", hostile=False)
+    shutil.rmtree(project / "partners")
+    write_partners(project / "partners", 450, seed=4)
+    forked = build(project, tmp_path / "forked-site")
+    monkeypatch.setattr(bulk, "FORKSERVER_THRESHOLD", 0)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    monkeypatch.setenv("NO_MKDOCS_2_WARNING", "1")
+    monkeypatch.chdir(project)
+    started = []
+    real = bulk._pool_context
+
+    def watched(jobs: int) -> object:
+        context = real(jobs)
+        started.append(context.get_start_method())
+        return context
+
+    monkeypatch.setattr(bulk, "_pool_context", watched)
+    config = load_config(str(project / "mkdocs.yml"), site_dir=str(tmp_path / "server-site"))
+    config.plugins.on_startup(command="build", dirty=False)
+    try:
+        mkdocs_build_command(config)
+    finally:
+        config.plugins.on_shutdown()
+    assert started == ["forkserver"]
+    assert digest(tmp_path / "server-site") == digest(forked.site)
