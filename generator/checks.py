@@ -234,6 +234,8 @@ def check_partner(
 
 def visible(text: str) -> str:
     """Text as a reader sees it: NFKC, invisible format characters removed, spaces collapsed."""
+    if text.isascii():  # NFKC leaves ASCII alone, and no ASCII character is a format one
+        return " ".join(text.split())
     normal = unicodedata.normalize("NFKC", text)
     return " ".join("".join(c for c in normal if unicodedata.category(c) != "Cf").split())
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import string
+import unicodedata
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -11,7 +12,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator.checks import ProgramIds
+from generator.checks import ProgramIds, visible
 from generator.load import load_partner, load_program
 from tests.conftest import PROGRAM
 
@@ -187,3 +188,16 @@ def test_corrupted_bytes_never_crash(
     assert (partner is None) == bool(diagnostics)
     for diagnostic in diagnostics:
         assert diagnostic.line >= 1
+
+
+@given(st.text(max_size=40))
+@SETTINGS
+def test_visible_text_takes_no_shortcut_that_changes_it(text: str) -> None:
+    """ASCII text is read without Unicode normalization (the duplicate-name check of every
+    name at every build); what it gives is what the full reading gives."""
+    normal = unicodedata.normalize("NFKC", text)
+    full = " ".join("".join(c for c in normal if unicodedata.category(c) != "Cf").split())
+    assert visible(text) == full
+    ascii_only = "".join(c for c in text if c.isascii())
+    normal = unicodedata.normalize("NFKC", ascii_only)
+    assert visible(ascii_only) == " ".join(normal.split())
