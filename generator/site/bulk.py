@@ -227,29 +227,27 @@ def manifest_name(target: Path, *, directory_urls: bool) -> str:
     return "m" + digest(os.path.realpath(target), str(directory_urls))
 
 
-#: From this many profiles on, their workers start from a fork server.
-FORKSERVER_THRESHOLD = 20_000
-
-
-def _pool_context(jobs: int) -> multiprocessing.context.BaseContext:
-    """For a large site, workers started from a small server process (``forkserver``)
-    rather than forked from the build, which by now holds the plan of every page: a forked
-    worker would share, and count, all of it. For a small one, starting that server (a new
-    interpreter importing the writer) costs more than the fork shares."""
-    if sys.platform != "linux":
-        return multiprocessing.get_context("spawn")
-    if jobs < FORKSERVER_THRESHOLD:
-        return multiprocessing.get_context("fork")
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload([__name__])
-    return context
+def profile_pool() -> ProcessPoolExecutor | None:
+    """Worker processes for ``write_profiles``, started now. Forked early in a build (before
+    it holds the plan of every page), they share little of it; forked, not spawned, they run
+    the build's own copy of the code and never its main script again. None where there are
+    fewer than two cores, and on systems without ``fork``."""
+    workers = min(os.cpu_count() or 1, 8)
+    if workers < 2 or sys.platform != "linux":
+        return None
+    pool = ProcessPoolExecutor(max_workers=workers,
+                               mp_context=multiprocessing.get_context("fork"))
+    pool.submit(int)  # a forking pool starts all its workers at its first task
+    return pool
 
 
 def write_profiles(finished: Sequence[Finished], shapes: Mapping[ShapeKey, list[str]],
                    context: Context, *, root: Path, target: Path, previous: Path | None,
-                   directory_urls: bool, recycled: bool = False) -> Tally:
+                   directory_urls: bool, recycled: bool = False,
+                   pool: ProcessPoolExecutor | None = None) -> Tally:
     """Every profile page and partner file into ``root``, for the site published at
-    ``target``, in worker processes when there are many.
+    ``target``, in worker processes when there are many (``pool``, from ``profile_pool``;
+    without one, forked now).
 
     Profiles whose outputs and shape are those of the previous build, and whose files in the
     previous site are untouched since, are linked without being read; the store keeps what
@@ -271,10 +269,18 @@ def write_profiles(finished: Sequence[Finished], shapes: Mapping[ShapeKey, list[
         # Each chunk is sent what the last build wrote for its own profiles only.
         slices = [{k: known[k] for job in chunk
                    if (k := job.outputs + shape_keys[_shape(job)]) in known} for chunk in chunks]
-        with ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context(len(jobs))) as pool:
-            for done, written in pool.map(_write_chunk, chunks, [setup] * len(chunks),
-                                          slices):
+        own = None
+        if pool is None:
+            own = pool = ProcessPoolExecutor(
+                max_workers=workers,
+                mp_context=multiprocessing.get_context("fork" if sys.platform == "linux"
+                                                       else "spawn"))
+        try:
+            for done, written in pool.map(_write_chunk, chunks, [setup] * len(chunks), slices):
                 tally.add(done)
                 manifest.update(written)
+        finally:
+            if own is not None:
+                own.shutdown()
     store.put(name, manifest)
     return tally

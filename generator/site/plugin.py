@@ -23,6 +23,7 @@ import os
 import shutil
 import stat
 from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
@@ -41,7 +42,13 @@ from mkdocs.utils.templates import TemplateContext
 
 from generator.diagnostics import DataError, Diagnostic
 from generator.facets import facet_registry
-from generator.site.bulk import Writer, manifest_name, write_page, write_profiles
+from generator.site.bulk import (
+    Writer,
+    manifest_name,
+    profile_pool,
+    write_page,
+    write_profiles,
+)
 from generator.site.common import (
     DIRECTORY,
     LOCATOR,
@@ -166,6 +173,8 @@ class PartnerLocatorPlugin(BasePlugin[PartnerLocatorConfig]):  # type: ignore[no
         #: Under ``mkdocs serve``: the served folder, and whether partner folders were taken
         #: into it from the last served site.
         self.site_dir: Path | None = None
+        #: This build's profile writers, forked before it holds much (``profile_pool``).
+        self.pool: ProcessPoolExecutor | None = None
         self.served_recycled = False
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -208,6 +217,8 @@ class PartnerLocatorPlugin(BasePlugin[PartnerLocatorConfig]):  # type: ignore[no
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
         """Load, check and finish every partner file before anything is written."""
+        self._stop_pool()
+        self.pool = profile_pool()
         if self.command == "serve":
             self.site_dir = Path(config.site_dir)
             self.aside = _set_aside(self.site_dir)
@@ -345,6 +356,7 @@ class PartnerLocatorPlugin(BasePlugin[PartnerLocatorConfig]):  # type: ignore[no
                                                             encoding="utf-8")
             return
         self._write_bulk(config)
+        self._stop_pool()
         if self.aside is not None:
             remove_later(self.aside)
             self.aside = None
@@ -367,11 +379,13 @@ class PartnerLocatorPlugin(BasePlugin[PartnerLocatorConfig]):  # type: ignore[no
 
     def on_build_error(self, *, error: Exception) -> None:
         """A failed build leaves the previous site as it was."""
+        self._stop_pool()
         self._discard()
         self._close_store()
 
     def on_shutdown(self) -> None:
         """A build stopped by anything else (Ctrl-C) leaves no half-written folder behind."""
+        self._stop_pool()
         self._discard()
         self._close_store()
         if self.aside is not None:
@@ -391,6 +405,11 @@ class PartnerLocatorPlugin(BasePlugin[PartnerLocatorConfig]):  # type: ignore[no
         removed = store.prune(used, tag=prepared.ledger or "")
         if removed:
             log.info("partner-locator: %s cache files unused for a week removed", f"{removed:,}")
+
+    def _stop_pool(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(cancel_futures=True)
+            self.pool = None
 
     def _close_store(self) -> None:
         if self.store is not None:
@@ -548,7 +567,7 @@ class PartnerLocatorPlugin(BasePlugin[PartnerLocatorConfig]):  # type: ignore[no
                                   root=writer.root, target=self._target(config),
                                   previous=writer.previous,
                                   directory_urls=config.use_directory_urls,
-                                  recycled=writer.recycled)
+                                  recycled=writer.recycled, pool=self.pool)
         except OSError as exc:
             raise PluginError(f"partner-locator: {exc}") from None
         writer.tally.add(done)

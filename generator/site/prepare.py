@@ -82,7 +82,7 @@ from generator.source import MAX_FILE_BYTES
 
 PACKAGE = Path(__file__).resolve().parent.parent
 #: Libraries whose behaviour shows in cached results (messages, rendered markup, images).
-LIBRARIES = ("pydantic", "pydantic-core", "PyYAML", "jinja2", "markupsafe", "pyuca",
+LIBRARIES = ("pydantic", "pydantic-core", "PyYAML", "jinja2", "markupsafe", "pyuca", "pycountry",
              "pillow", "defusedxml")
 #: Below this many files, starting worker processes costs more than it saves.
 PARALLEL_THRESHOLD = 400

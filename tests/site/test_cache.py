@@ -507,16 +507,11 @@ def test_builds_of_one_kind_look_at_the_whole_cache_at_most_once_a_day(tmp_path:
     assert store.prune({"used"}, tag="site-a") == 1
 
 
-def test_profiles_written_by_workers_from_a_fork_server(tmp_path: Path,
-                                                        monkeypatch: pytest.MonkeyPatch) -> None:
-    """A large site's profile writers start from a fork server instead of being forked from
-    the build; what they write is what forked writers write. (The build runs in this
-    process, so that the size from which the fork server is used can be lowered.)"""
-    from mkdocs.commands.build import build as mkdocs_build_command
-    from mkdocs.config import load_config
-
-    from generator.site import bulk
-
+def test_profile_writers_run_the_builds_own_code(tmp_path: Path) -> None:
+    """The profiles of a site large enough to be written by worker processes come from the
+    code the build runs (here: an edited copy on PYTHONPATH, with the console script, which
+    does not put the working folder on the path), never from another copy that happens to
+    sit in the working folder."""
     sys.path.insert(0, str(ROOT / "benchmarks"))
     try:
         from synthetic import write_partners
@@ -525,25 +520,26 @@ def test_profiles_written_by_workers_from_a_fork_server(tmp_path: Path,
     project = project_copy(tmp_path / "project", hostile=False)
     shutil.rmtree(project / "partners")
     write_partners(project / "partners", 450, seed=4)
-    forked = build(project, tmp_path / "forked-site")
-    monkeypatch.setattr(bulk, "FORKSERVER_THRESHOLD", 0)
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
-    monkeypatch.setenv("NO_MKDOCS_2_WARNING", "1")
-    monkeypatch.chdir(project)
-    started = []
-    real = bulk._pool_context
-
-    def watched(jobs: int) -> object:
-        context = real(jobs)
-        started.append(context.get_start_method())
-        return context
-
-    monkeypatch.setattr(bulk, "_pool_context", watched)
-    config = load_config(str(project / "mkdocs.yml"), site_dir=str(tmp_path / "server-site"))
-    config.plugins.on_startup(command="build", dirty=False)
-    try:
-        mkdocs_build_command(config)
-    finally:
-        config.plugins.on_shutdown()
-    assert started == ["forkserver"]
-    assert digest(tmp_path / "server-site") == digest(forked.site)
+    shutil.copytree(ROOT / "generator", project / "generator",  # the decoy, unedited
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    env = _edit_code(project, tmp_path)
+    # The theme's shell is filled in by the writers themselves: mark what they fill.
+    filler = tmp_path / "code" / "generator" / "site" / "theme_pages.py"
+    text = filler.read_text(encoding="utf-8")
+    assert "    values = {\n        TITLE: page_title(page)," in text
+    filler.write_text(text.replace(
+        "    values = {\n        TITLE: page_title(page),",
+        "    values = {\n        TITLE: page_title(page) + ' (filled by the edited copy)',"),
+        encoding="utf-8")
+    script = Path(sys.executable).with_name("mkdocs")
+    done = subprocess.run(
+        [str(script), "build", "--strict", "-d", str(tmp_path / "site")],
+        capture_output=True, text=True, cwd=project, check=False,
+        env={**os.environ, "SOURCE_DATE_EPOCH": EPOCH, "NO_MKDOCS_2_WARNING": "1", **env},
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    profiles = [p for p in (tmp_path / "site" / "partners").glob("*/index.html")
+                if p.parent.name != "compare"]
+    assert len(profiles) == 450
+    texts = [p.read_text(encoding="utf-8") for p in profiles]
+    assert all("Template edited" in t and "(filled by the edited copy)" in t for t in texts)
