@@ -227,11 +227,12 @@ def manifest_name(target: Path, *, directory_urls: bool) -> str:
     return "m" + digest(os.path.realpath(target), str(directory_urls))
 
 
-def profile_pool() -> ProcessPoolExecutor | None:
-    """Worker processes for ``write_profiles``, started now. Forked early in a build (before
-    it holds the plan of every page), they share little of it; forked, not spawned, they run
-    the build's own copy of the code and never its main script again. None where there are
-    fewer than two cores, and on systems without ``fork``."""
+def build_pool() -> ProcessPoolExecutor | None:
+    """Worker processes for a build (``prepare``, then ``write_profiles``), started now.
+    Forked early in the build (before it holds the plan of every page), they share little of
+    it; forked, not spawned, they run the build's own copy of the code and never its main
+    script again. None where there are fewer than two cores, and on systems without
+    ``fork``."""
     workers = min(os.cpu_count() or 1, 8)
     if workers < 2 or sys.platform != "linux":
         return None
@@ -246,7 +247,7 @@ def write_profiles(finished: Sequence[Finished], shapes: Mapping[ShapeKey, list[
                    directory_urls: bool, recycled: bool = False,
                    pool: ProcessPoolExecutor | None = None) -> Tally:
     """Every profile page and partner file into ``root``, for the site published at
-    ``target``, in worker processes when there are many (``pool``, from ``profile_pool``;
+    ``target``, in worker processes when there are many (``pool``, from ``build_pool``;
     without one, forked now).
 
     Profiles whose outputs and shape are those of the previous build, and whose files in the

@@ -40,12 +40,13 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils import CountHandler
 from mkdocs.utils.templates import TemplateContext
 
+from generator.catalog import name_key, name_letter
 from generator.diagnostics import DataError, Diagnostic
 from generator.facets import facet_registry
 from generator.site.bulk import (
     Writer,
+    build_pool,
     manifest_name,
-    profile_pool,
     write_page,
     write_profiles,
 )
@@ -173,7 +174,8 @@ class PartnerLocatorPlugin(BasePlugin[PartnerLocatorConfig]):  # type: ignore[no
         #: Under ``mkdocs serve``: the served folder, and whether partner folders were taken
         #: into it from the last served site.
         self.site_dir: Path | None = None
-        #: This build's profile writers, forked before it holds much (``profile_pool``).
+        #: This build's worker processes (loading, then profiles), forked before it holds
+        #: much (``build_pool``).
         self.pool: ProcessPoolExecutor | None = None
         self.served_recycled = False
 
@@ -218,7 +220,8 @@ class PartnerLocatorPlugin(BasePlugin[PartnerLocatorConfig]):  # type: ignore[no
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
         """Load, check and finish every partner file before anything is written."""
         self._stop_pool()
-        self.pool = profile_pool()
+        name_letter(name_key("a"))  # the collation tables, loaded once before workers start
+        self.pool = build_pool()
         if self.command == "serve":
             self.site_dir = Path(config.site_dir)
             self.aside = _set_aside(self.site_dir)
@@ -231,7 +234,7 @@ class PartnerLocatorPlugin(BasePlugin[PartnerLocatorConfig]):  # type: ignore[no
             browse_page_size=self.config.browse_page_size,
         )
         self.prepared = prepare(self.partners_dir, self.as_of, options, _site_url(config),
-                                self.store)
+                                self.store, pool=self.pool)
         result = self.prepared.result
         if not result.ok:
             error = DataError(list(result.diagnostics))

@@ -44,7 +44,7 @@ import os
 import sys
 import time
 from collections.abc import Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import date
 from functools import cache
@@ -301,8 +301,9 @@ class Prepared:
 
 
 def prepare(folder: Path, as_of: date, options: SiteOptions, site_url: str | None,
-            store: Store) -> Prepared:
-    """Load, check and finish every partner of a folder, through the store."""
+            store: Store, *, pool: Executor | None = None) -> Prepared:
+    """Load, check and finish every partner of a folder, through the store (in ``pool``'s
+    worker processes when there are many files to read; without one, forked now)."""
     now = time.time_ns()
     start = begin_folder(folder)
     if isinstance(start, LoadResult):
@@ -333,7 +334,7 @@ def prepare(folder: Path, as_of: date, options: SiteOptions, site_url: str | Non
             results.append(None)
             todo.append(number)
     for number, fresh in zip(todo, _run([yml[i] for i in todo], [names[i] for i in todo],
-                                        context), strict=True):
+                                        context, pool), strict=True):
         results[number] = fresh
     done = [r for r in results if r is not None]
     kept = _ledger_lines(yml, stamps, done, now)
@@ -402,7 +403,8 @@ def _beside(folder: Path) -> dict[str, list[str]]:
     return found
 
 
-def _run(paths: list[Path], names: list[list[str]], context: Context) -> Iterator[_Result]:
+def _run(paths: list[Path], names: list[list[str]], context: Context,
+         pool: Executor | None = None) -> Iterator[_Result]:
     workers = min(os.cpu_count() or 1, 8)
     if len(paths) < PARALLEL_THRESHOLD or workers < 2:
         store = Store(context.store)
@@ -410,12 +412,20 @@ def _run(paths: list[Path], names: list[list[str]], context: Context) -> Iterato
             yield _finish(path, beside, context, store)
         return
     starts = range(0, len(paths), _CHUNK)
-    pool_context = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=pool_context) as pool:
+    own = None
+    if pool is None:
+        own = pool = ProcessPoolExecutor(
+            max_workers=workers,
+            mp_context=multiprocessing.get_context("fork" if sys.platform == "linux"
+                                                   else "spawn"))
+    try:
         for results in pool.map(_finish_chunk, [paths[i:i + _CHUNK] for i in starts],
                                 [names[i:i + _CHUNK] for i in starts],
                                 [context] * len(starts)):
             yield from results
+    finally:
+        if own is not None:
+            own.shutdown()
 
 
 def _remade(store: Store, done: Finished, context: Context) -> tuple[CatalogEntry, Outputs]:
