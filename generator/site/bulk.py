@@ -21,18 +21,22 @@ partners were finished into (``generator.site.prepare``).
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import posixpath
 import stat
-import sys
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from generator.site.common import PlannedPage
-from generator.site.prepare import PARALLEL_THRESHOLD, Context, Finished, outputs_of
+from generator.site.prepare import (
+    PARALLEL_THRESHOLD,
+    Context,
+    Finished,
+    outputs_of,
+    workers_of,
+)
 from generator.site.store import Store, digest
 from generator.site.theme_pages import fill
 from generator.site.urls import UrlStyle
@@ -227,21 +231,6 @@ def manifest_name(target: Path, *, directory_urls: bool) -> str:
     return "m" + digest(os.path.realpath(target), str(directory_urls))
 
 
-def build_pool() -> ProcessPoolExecutor | None:
-    """Worker processes for a build (``prepare``, then ``write_profiles``), started now.
-    Forked early in the build (before it holds the plan of every page), they share little of
-    it; forked, not spawned, they run the build's own copy of the code and never its main
-    script again. None where there are fewer than two cores, and on systems without
-    ``fork``."""
-    workers = min(os.cpu_count() or 1, 8)
-    if workers < 2 or sys.platform != "linux":
-        return None
-    pool = ProcessPoolExecutor(max_workers=workers,
-                               mp_context=multiprocessing.get_context("fork"))
-    pool.submit(int)  # a forking pool starts all its workers at its first task
-    return pool
-
-
 def write_profiles(finished: Sequence[Finished], shapes: Mapping[ShapeKey, list[str]],
                    context: Context, *, root: Path, target: Path, previous: Path | None,
                    directory_urls: bool, recycled: bool = False,
@@ -270,18 +259,10 @@ def write_profiles(finished: Sequence[Finished], shapes: Mapping[ShapeKey, list[
         # Each chunk is sent what the last build wrote for its own profiles only.
         slices = [{k: known[k] for job in chunk
                    if (k := job.outputs + shape_keys[_shape(job)]) in known} for chunk in chunks]
-        own = None
-        if pool is None:
-            own = pool = ProcessPoolExecutor(
-                max_workers=workers,
-                mp_context=multiprocessing.get_context("fork" if sys.platform == "linux"
-                                                       else "spawn"))
-        try:
-            for done, written in pool.map(_write_chunk, chunks, [setup] * len(chunks), slices):
+        with workers_of(pool) as running:
+            for done, written in running.map(_write_chunk, chunks, [setup] * len(chunks),
+                                             slices):
                 tally.add(done)
                 manifest.update(written)
-        finally:
-            if own is not None:
-                own.shutdown()
     store.put(name, manifest)
     return tally

@@ -45,7 +45,6 @@ from generator.diagnostics import DataError, Diagnostic
 from generator.facets import facet_registry
 from generator.site.bulk import (
     Writer,
-    build_pool,
     manifest_name,
     write_page,
     write_profiles,
@@ -69,6 +68,7 @@ from generator.site.prepare import (
     Finished,
     Outputs,
     Prepared,
+    build_pool,
     entry_of,
     outputs_of,
     partner_file_paths,

@@ -45,6 +45,7 @@ import sys
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date
 from functools import cache
@@ -405,27 +406,44 @@ def _beside(folder: Path) -> dict[str, list[str]]:
 
 def _run(paths: list[Path], names: list[list[str]], context: Context,
          pool: Executor | None = None) -> Iterator[_Result]:
-    workers = min(os.cpu_count() or 1, 8)
-    if len(paths) < PARALLEL_THRESHOLD or workers < 2:
+    if len(paths) < PARALLEL_THRESHOLD or (os.cpu_count() or 1) < 2:
         store = Store(context.store)
         for path, beside in zip(paths, names, strict=True):
             yield _finish(path, beside, context, store)
         return
     starts = range(0, len(paths), _CHUNK)
-    own = None
-    if pool is None:
-        own = pool = ProcessPoolExecutor(
-            max_workers=workers,
-            mp_context=multiprocessing.get_context("fork" if sys.platform == "linux"
-                                                   else "spawn"))
-    try:
-        for results in pool.map(_finish_chunk, [paths[i:i + _CHUNK] for i in starts],
-                                [names[i:i + _CHUNK] for i in starts],
-                                [context] * len(starts)):
+    with workers_of(pool) as running:
+        for results in running.map(_finish_chunk, [paths[i:i + _CHUNK] for i in starts],
+                                   [names[i:i + _CHUNK] for i in starts],
+                                   [context] * len(starts)):
             yield from results
-    finally:
-        if own is not None:
-            own.shutdown()
+
+
+def build_pool() -> ProcessPoolExecutor | None:
+    """Worker processes for a build (``prepare``, then ``write_profiles``), started now.
+    Forked early in the build (before it holds the plan of every page), they share little of
+    it; forked, not spawned, they run the build's own copy of the code and never its main
+    script again. None where there are fewer than two cores, and on systems without
+    ``fork``."""
+    workers = min(os.cpu_count() or 1, 8)
+    if workers < 2 or sys.platform != "linux":
+        return None
+    pool = ProcessPoolExecutor(max_workers=workers,
+                               mp_context=multiprocessing.get_context("fork"))
+    pool.submit(int)  # a forking pool starts all its workers at its first task
+    return pool
+
+
+@contextmanager
+def workers_of(pool: Executor | None) -> Iterator[Executor]:
+    """``pool`` (``build_pool``), or worker processes started now and stopped after."""
+    if pool is not None:
+        yield pool
+        return
+    context = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
+    with ProcessPoolExecutor(max_workers=min(os.cpu_count() or 1, 8),
+                             mp_context=context) as own:
+        yield own
 
 
 def _remade(store: Store, done: Finished, context: Context) -> tuple[CatalogEntry, Outputs]:

@@ -278,16 +278,22 @@ def test_a_site_over_the_size_limit_is_not_published_by_a_strict_build(tmp_path:
     assert digest(site) == before
 
 
-def test_many_partners_in_worker_processes(tmp_path: Path) -> None:
-    """Enough partners that loading and writing run in worker processes."""
+def _synthetic_project(project: Path, count: int, *, seed: int) -> Path:
+    """A project copy whose partners are ``count`` of the benchmarks' synthetic ones."""
     sys.path.insert(0, str(ROOT / "benchmarks"))
     try:
         from synthetic import write_partners
     finally:
         sys.path.remove(str(ROOT / "benchmarks"))
-    project = project_copy(tmp_path / "project", hostile=False)
+    project_copy(project, hostile=False)
     shutil.rmtree(project / "partners")
-    write_partners(project / "partners", 450, seed=3)
+    write_partners(project / "partners", count, seed=seed)
+    return project
+
+
+def test_many_partners_in_worker_processes(tmp_path: Path) -> None:
+    """Enough partners that loading and writing run in worker processes."""
+    project = _synthetic_project(tmp_path / "project", 450, seed=3)
     site = tmp_path / "site"
     build(project, site)
     some = sorted((project / "partners").glob("*.yml"))[7]
@@ -512,14 +518,7 @@ def test_profile_writers_run_the_builds_own_code(tmp_path: Path) -> None:
     code the build runs (here: an edited copy on PYTHONPATH, with the console script, which
     does not put the working folder on the path), never from another copy that happens to
     sit in the working folder."""
-    sys.path.insert(0, str(ROOT / "benchmarks"))
-    try:
-        from synthetic import write_partners
-    finally:
-        sys.path.remove(str(ROOT / "benchmarks"))
-    project = project_copy(tmp_path / "project", hostile=False)
-    shutil.rmtree(project / "partners")
-    write_partners(project / "partners", 450, seed=4)
+    project = _synthetic_project(tmp_path / "project", 450, seed=4)
     shutil.copytree(ROOT / "generator", project / "generator",  # the decoy, unedited
                     ignore=shutil.ignore_patterns("__pycache__"))
     env = _edit_code(project, tmp_path)
