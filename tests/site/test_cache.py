@@ -542,3 +542,24 @@ def test_profile_writers_run_the_builds_own_code(tmp_path: Path) -> None:
     assert len(profiles) == 450
     texts = [p.read_text(encoding="utf-8") for p in profiles]
     assert all("Template edited" in t and "(filled by the edited copy)" in t for t in texts)
+
+
+def test_a_build_started_from_standard_input_writes_its_profiles(tmp_path: Path) -> None:
+    """A build run by a script that is not a file (standard input) still writes a site large
+    enough for worker processes: the workers never run the main script again."""
+    project = _synthetic_project(tmp_path / "project", 450, seed=5)
+    site = tmp_path / "site"
+    script = ("from mkdocs.__main__ import cli\n"
+              f"cli(['build', '--strict', '-q', '-d', {str(site)!r}])\n")
+    done = subprocess.run(
+        [sys.executable, "-"], input=script, capture_output=True, text=True, cwd=project,
+        check=False,
+        env={**os.environ, "SOURCE_DATE_EPOCH": EPOCH, "NO_MKDOCS_2_WARNING": "1",
+             "PYTHONPATH": os.pathsep.join(p for p in (str(ROOT),
+                                                       os.environ.get("PYTHONPATH", "")) if p)},
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "Traceback" not in done.stderr
+    profiles = [p for p in (site / "partners").glob("*/index.html")
+                if p.parent.name != "compare"]
+    assert len(profiles) == 450
