@@ -35,6 +35,7 @@ from generator.site.prepare import (
     Context,
     Finished,
     outputs_of,
+    worker_count,
     workers_of,
 )
 from generator.site.store import Store, digest
@@ -250,9 +251,8 @@ def write_profiles(finished: Sequence[Finished], shapes: Mapping[ShapeKey, list[
     shape_keys = {shape: digest(*parts)[:16] for shape, parts in shapes.items()}
     setup = _Setup(shapes, context, root, previous, recycled, directory_urls, shape_keys)
     known: Manifest = last if isinstance(last, dict) else {}
-    workers = min(os.cpu_count() or 1, 8)
     tally, manifest = Tally(), Manifest()
-    if len(jobs) < PARALLEL_THRESHOLD or workers < 2:
+    if len(jobs) < PARALLEL_THRESHOLD or worker_count() < 2:
         tally, manifest = _write_chunk(jobs, setup, known)
     else:
         chunks = [jobs[i:i + _CHUNK] for i in range(0, len(jobs), _CHUNK)]

@@ -33,7 +33,7 @@ from generator.badges.timeline import add_months
 from generator.catalog import Catalog
 from generator.model import Badge
 from generator.site.common import DataFile, day_text, profile_src
-from generator.site.pieces import Piece, PieceCatalog
+from generator.site.pieces import Piece, PieceCatalog, as_pieces
 from generator.site.urls import UrlStyle, relative_path
 
 #: Where the feed is published, relative to the site root.
@@ -143,20 +143,16 @@ def _order(catalog: PieceCatalog) -> Callable[[ProgramEvent], tuple[int, int, by
 
 def program_events(catalog: Catalog | PieceCatalog) -> list[ProgramEvent]:
     """Every public event up to the as-of day, newest first, in a fixed order within a day."""
-    pieces = _pieces(catalog)
+    pieces = as_pieces(catalog)
     return sorted(_events(pieces), key=_order(pieces))
 
 
 def feed_events(catalog: Catalog | PieceCatalog) -> list[ProgramEvent]:
     """The events the feed shows: the last ``WINDOW_DAYS`` days, at most ``MAX_ENTRIES``."""
-    pieces = _pieces(catalog)
+    pieces = as_pieces(catalog)
     since = pieces.as_of - timedelta(days=WINDOW_DAYS - 1)
     # The same as the first of every event sorted, without sorting every one.
     return heapq.nsmallest(MAX_ENTRIES, _events(pieces, since), key=_order(pieces))
-
-
-def _pieces(catalog: Catalog | PieceCatalog) -> PieceCatalog:
-    return catalog if isinstance(catalog, PieceCatalog) else PieceCatalog.of(catalog, UrlStyle())
 
 
 def _moment(day: date) -> datetime:

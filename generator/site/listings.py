@@ -27,7 +27,7 @@ from generator.site.common import (
 )
 from generator.site.feed import feed_link
 from generator.site.locator_index import LocatorIndex
-from generator.site.pieces import Piece, PieceCatalog, piece_facets, piece_of
+from generator.site.pieces import Piece, PieceCatalog, as_pieces, piece_facets, piece_of
 from generator.site.store import digest
 from generator.site.urls import UrlStyle
 
@@ -106,7 +106,7 @@ BrowseGroups = tuple[tuple[str, tuple["BrowseList", ...]], ...]
 
 def browse_lists(catalog: Catalog | PieceCatalog, facets: Sequence[Facet]) -> BrowseGroups:
     """The directory's lists, grouped: by letter, badge, tier, service and region."""
-    pieces = _pieces(catalog)
+    pieces = as_pieces(catalog)
     facets = piece_facets(facets)
     groups: list[tuple[str, tuple[BrowseList, ...]]] = []
     by_letter: dict[str, list[Piece]] = {letter: [] for letter in LETTERS}
@@ -136,10 +136,6 @@ def browse_lists(catalog: Catalog | PieceCatalog, facets: Sequence[Facet]) -> Br
         )
         groups.append((titles[facet.name], lists))
     return tuple(groups)
-
-
-def _pieces(catalog: Catalog | PieceCatalog) -> PieceCatalog:
-    return catalog if isinstance(catalog, PieceCatalog) else PieceCatalog.of(catalog, UrlStyle())
 
 
 def _browse_context(groups: Sequence[tuple[str, Sequence[BrowseList]]], from_src: str,

@@ -50,7 +50,6 @@ from typing import TYPE_CHECKING, Any
 
 from generator.catalog import Catalog
 from generator.facets import Facet, FacetResult
-from generator.site.urls import UrlStyle
 
 if TYPE_CHECKING:
     from generator.site.pieces import Piece, PieceCatalog
@@ -288,10 +287,9 @@ def rows_file(columns: Sequence[Sequence[bytes]], numbers: Iterable[int]) -> byt
 def build_locator_index(catalog: Catalog | PieceCatalog, facets: Sequence[Facet],
                         results: Sequence[FacetResult]) -> LocatorIndex:
     """Every data file of the locator, for the catalog's partners in name order."""
-    from generator.site.pieces import PieceCatalog, piece_facets  # noqa: PLC0415 - a cycle
+    from generator.site.pieces import as_pieces, piece_facets  # noqa: PLC0415 - a cycle
 
-    if isinstance(catalog, Catalog):
-        catalog = PieceCatalog.of(catalog, UrlStyle())
+    catalog = as_pieces(catalog)
     facets = piece_facets(facets)
     entries = catalog.entries
     count = len(entries)

@@ -15,7 +15,7 @@ from xml.sax.saxutils import escape as xml_escape
 
 from generator.catalog import Catalog
 from generator.site.common import DataFile, profile_src
-from generator.site.pieces import PieceCatalog, api_record
+from generator.site.pieces import PieceCatalog, api_record, as_pieces
 from generator.site.urls import UrlStyle
 
 #: Where the export's JSON Schema is published, beside the export.
@@ -36,7 +36,7 @@ def api_document(catalog: Catalog, urls: UrlStyle) -> dict[str, Any]:
 def api_bytes(catalog: Catalog | PieceCatalog, urls: UrlStyle) -> bytes:
     """The export as UTF-8 JSON, one partner a line, stable from build to build (the lines
     of a ``PieceCatalog`` are those its pieces were made with, for the same ``urls``)."""
-    pieces = catalog if isinstance(catalog, PieceCatalog) else PieceCatalog.of(catalog, urls)
+    pieces = as_pieces(catalog, urls)
     lines = [p.api for p in sorted(pieces.entries, key=lambda p: p.slug)]
     head = f'{{"as_of":"{pieces.as_of.isoformat()}","count":{len(lines)},"partners":[\n'
     return (head + ",\n".join(lines) + "\n]}\n").encode()

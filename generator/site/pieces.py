@@ -181,6 +181,14 @@ class PieceCatalog:
                    tuple(piece_of(e, facets, urls) for e in catalog.entries))
 
 
+def as_pieces(catalog: Catalog | PieceCatalog, urls: UrlStyle | None = None) -> PieceCatalog:
+    """``catalog``'s pieces: itself when it is pieces already (whose export lines were made
+    with their own URL style), else made with ``urls`` (default: directory URLs)."""
+    if isinstance(catalog, PieceCatalog):
+        return catalog
+    return PieceCatalog.of(catalog, urls or UrlStyle())
+
+
 def by_name(piece: Piece) -> tuple[bytes, str]:
     """The catalog's order (``generator.catalog.by_name``)."""
     return (piece.sort_name, piece.slug)

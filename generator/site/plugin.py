@@ -40,7 +40,6 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils import CountHandler
 from mkdocs.utils.templates import TemplateContext
 
-from generator.catalog import name_key, name_letter
 from generator.diagnostics import DataError, Diagnostic
 from generator.facets import facet_registry
 from generator.site.bulk import (
@@ -220,7 +219,6 @@ class PartnerLocatorPlugin(BasePlugin[PartnerLocatorConfig]):  # type: ignore[no
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
         """Load, check and finish every partner file before anything is written."""
         self._stop_pool()
-        name_letter(name_key("a"))  # the collation tables, loaded once before workers start
         self.pool = build_pool()
         if self.command == "serve":
             self.site_dir = Path(config.site_dir)

@@ -224,37 +224,39 @@ def _finish(path: Path, names: Sequence[str], context: Context, store: Store, *,
         result: _Result = (written, None, found, date.min, None)
         store.put(finished_key, result)
         return result
-    done, until = _evaluated(partner, logo, context, store, previous) if previous \
+    entry = make_entry(partner, context.program, context.as_of)
+    done, until = _evaluated(partner, entry, context, store, previous) if previous \
         and previous.checked == "c" + key else (None, None)
     if done is None:
         done, _, until = render_partner(partner, logo, context, store, key=finished_key,
-                                        checked="c" + key, source=(str(path), tuple(names)))
+                                        checked="c" + key, source=(str(path), tuple(names)),
+                                        entry=entry)
     store.put(finished_key, (written, done.row(), found, context.as_of, until))
     return written, done, found, context.as_of, until
 
 
-def _evaluated(partner: Partner, logo: bytes | None, context: Context, store: Store,
+def _evaluated(partner: Partner, entry: CatalogEntry, context: Context, store: Store,
                previous: Finished) -> tuple[Finished | None, date | None]:
     """The partner evaluated on a new day, when its public entry is the one ``previous``
     holds (badges, tier and counts unmoved): then its page and files are those already
     stored, nothing is rendered, and the row keeps its keys, so that everything made from
     the entry by key (the lists, the locator's data) stays valid. (None, None) otherwise."""
-    program = context.program
-    entry = make_entry(partner, program, context.as_of)
     public = replace(entry, partner=partner.model_copy(update=PRIVATE))
     if store.get(previous.entry_key) != public or not store.has(previous.outputs):
         return None, None
-    until = stable_until(partner, program, context.as_of, entry.states)
+    until = stable_until(partner, context.program, context.as_of, entry.states)
     return replace(previous, entry=public, kept=None), until
 
 
 def render_partner(partner: Partner, logo: bytes | None, context: Context, store: Store, *,
                    key: str, checked: str, source: tuple[str, tuple[str, ...]],
+                   entry: CatalogEntry | None = None,
                    ) -> tuple[Finished, Outputs, date | None]:
-    """Evaluate a valid partner on the day, render its page and files, store them; and the
-    day its entry can first change (``stable_until``)."""
+    """Evaluate a valid partner on the day (unless ``entry`` is that evaluation), render its
+    page and files, store them; and the day its entry can first change (``stable_until``)."""
     program = context.program
-    entry = make_entry(partner, program, context.as_of)
+    if entry is None:
+        entry = make_entry(partner, program, context.as_of)
     until = stable_until(partner, program, context.as_of, entry.states)
     page = profile_page(entry, program, urls=UrlStyle(context.options.directory_urls),
                         options=context.options, site_url=context.site_url)
@@ -406,7 +408,7 @@ def _beside(folder: Path) -> dict[str, list[str]]:
 
 def _run(paths: list[Path], names: list[list[str]], context: Context,
          pool: Executor | None = None) -> Iterator[_Result]:
-    if len(paths) < PARALLEL_THRESHOLD or (os.cpu_count() or 1) < 2:
+    if len(paths) < PARALLEL_THRESHOLD or worker_count() < 2:
         store = Store(context.store)
         for path, beside in zip(paths, names, strict=True):
             yield _finish(path, beside, context, store)
@@ -425,10 +427,10 @@ def build_pool() -> ProcessPoolExecutor | None:
     it; forked, not spawned, they run the build's own copy of the code and never its main
     script again. None where there are fewer than two cores, and on systems without
     ``fork``."""
-    workers = min(os.cpu_count() or 1, 8)
-    if workers < 2 or sys.platform != "linux":
+    if worker_count() < 2 or sys.platform != "linux":
         return None
-    pool = ProcessPoolExecutor(max_workers=workers,
+    name_letter(name_key("a"))  # the collation tables, loaded once before workers start
+    pool = ProcessPoolExecutor(max_workers=worker_count(),
                                mp_context=multiprocessing.get_context("fork"))
     pool.submit(int)  # a forking pool starts all its workers at its first task
     return pool
@@ -441,9 +443,13 @@ def workers_of(pool: Executor | None) -> Iterator[Executor]:
         yield pool
         return
     context = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
-    with ProcessPoolExecutor(max_workers=min(os.cpu_count() or 1, 8),
-                             mp_context=context) as own:
+    with ProcessPoolExecutor(max_workers=worker_count(), mp_context=context) as own:
         yield own
+
+
+def worker_count() -> int:
+    """Worker processes a pool has: one per core, at most eight."""
+    return min(os.cpu_count() or 1, 8)
 
 
 def _remade(store: Store, done: Finished, context: Context) -> tuple[CatalogEntry, Outputs]:
