@@ -70,6 +70,7 @@ from generator.site.prepare import (
     build_pool,
     entry_of,
     outputs_of,
+    owned_paths,
     partner_file_paths,
     prepare,
     tree_size,
@@ -177,6 +178,8 @@ class PartnerLocatorPlugin(BasePlugin[PartnerLocatorConfig]):  # type: ignore[no
         #: much (``build_pool``).
         self.pool: ProcessPoolExecutor | None = None
         self.served_recycled = False
+        #: The site's entries the profile writers wrote, and their bytes (``tree_size``).
+        self.profiles_counted: tuple[set[str], int] | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Remember the command: only ``build`` publishes atomically, only ``serve`` shows
@@ -188,6 +191,7 @@ class PartnerLocatorPlugin(BasePlugin[PartnerLocatorConfig]):  # type: ignore[no
         self.plan, self.planned, self.stamped, self.plan_key = None, {}, [], ""
         self.kept_names = set()
         self._piece_catalog = None
+        self.profiles_counted = None
         self.nav, self.env, self.broken = None, None, None
         self._close_store()
         root = Path(config.config_file_path or ".").resolve().parent
@@ -494,7 +498,11 @@ class PartnerLocatorPlugin(BasePlugin[PartnerLocatorConfig]):  # type: ignore[no
         limit = self.config.size_limit_mb
         if limit <= 0:
             return
-        size = tree_size(site_dir)
+        # The profiles' bytes are counted as they are written; the rest is looked at.
+        known, counted = self.profiles_counted or (set(), 0)
+        size = tree_size(site_dir, known) + counted
+        log.info("partner-locator: the site is %s bytes (%s MB; the limit is %s MB)",
+                 f"{size:,}", f"{size / MIB:,.1f}", f"{limit:,}")
         if size > limit * MIB:
             # A warning: a strict build stops here and keeps the published site.
             log.warning(
@@ -572,6 +580,9 @@ class PartnerLocatorPlugin(BasePlugin[PartnerLocatorConfig]):  # type: ignore[no
         except OSError as exc:
             raise PluginError(f"partner-locator: {exc}") from None
         writer.tally.add(done)
+        paths = (path for f in prepared.finished
+                 for path in (style.output_path(profile_src(f.slug)), *f.own))
+        self.profiles_counted = (owned_paths(paths), done.size)
 
     def _plan(self) -> SitePlan:
         if self.plan is None:

@@ -43,7 +43,7 @@ import multiprocessing
 import os
 import sys
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -506,18 +506,36 @@ def partner_file_paths(finished: Iterable[Finished]) -> Iterator[str]:
         yield from done.own
 
 
-def tree_size(root: Path) -> int:
-    """The bytes of every regular file under ``root`` (links not followed)."""
+def tree_size(root: Path, known: Collection[str] = ()) -> int:
+    """The bytes of every regular file under ``root`` (links not followed), but those of the
+    files and folders at the relative paths ``known``, whose bytes a build counted as it wrote
+    them (``owned_paths``): a stat a file for the rest."""
     total = 0
-    folders: list[str | Path] = [root]
+    folders: list[tuple[str, str]] = [(os.fspath(root), "")]
     while folders:
-        with os.scandir(folders.pop()) as entries:
+        folder, prefix = folders.pop()
+        with os.scandir(folder) as entries:
             for entry in entries:
+                relative = prefix + entry.name
+                if known and relative in known:
+                    continue
                 if entry.is_dir(follow_symlinks=False):
-                    folders.append(entry.path)
+                    folders.append((entry.path, relative + "/"))
                 elif entry.is_file(follow_symlinks=False):
                     total += entry.stat(follow_symlinks=False).st_size
     return total
+
+
+def owned_paths(paths: Iterable[str]) -> set[str]:
+    """The entries of a site that hold only the files at ``paths``, for ``tree_size`` to
+    leave out: a file's folder two levels down (``partners/<slug>``, which only a partner's
+    own files are written to), or the file itself when it is nearer the root."""
+    owned: set[str] = set()
+    for path in paths:
+        top, _, rest = path.partition("/")
+        sub, slash, _ = rest.partition("/")
+        owned.add(f"{top}/{sub}" if slash else path)
+    return owned
 
 
 def used_keys(prepared: Prepared) -> set[str]:

@@ -65,6 +65,14 @@ def assert_same_as_cold(project: Path, warm: Path, tmp_path: Path, **env: str) -
     assert [k for k in first if first[k] != second[k]] == []
 
 
+def assert_size_said(result: Build, site: Path) -> None:
+    """The build said the site's size to the byte: every regular file under it, counted
+    however it was written (profiles are counted as they are written, not looked at)."""
+    (said,) = re.findall(r"partner-locator: the site is ([\d,]+) bytes", result.output)
+    files = (p for p in site.rglob("*") if p.is_file() and not p.is_symlink())
+    assert int(said.replace(",", "")) == sum(p.lstat().st_size for p in files)
+
+
 def _edit_partner(project: Path, _: Path) -> dict[str, str]:
     path = project / "partners" / f"{PARTNER}.yml"
     text = path.read_text(encoding="utf-8")
@@ -295,14 +303,24 @@ def test_many_partners_in_worker_processes(tmp_path: Path) -> None:
     """Enough partners that loading and writing run in worker processes."""
     project = _synthetic_project(tmp_path / "project", 450, seed=3)
     site = tmp_path / "site"
-    build(project, site)
+    assert_size_said(build(project, site), site)
     some = sorted((project / "partners").glob("*.yml"))[7]
     text = some.read_text(encoding="utf-8")
     some.write_text(text.replace("summary: ", "summary: Newly edited. ", 1), encoding="utf-8")
-    build(project, site, SOURCE_DATE_EPOCH=str(int(EPOCH) + DAY))
+    assert_size_said(build(project, site, SOURCE_DATE_EPOCH=str(int(EPOCH) + DAY)), site)
     page = site / "partners" / some.stem / "index.html"
     assert "Newly edited." in page.read_text(encoding="utf-8")
     assert_same_as_cold(project, site, tmp_path, SOURCE_DATE_EPOCH=str(int(EPOCH) + DAY))
+
+
+def test_the_size_said_holds_without_directory_urls(tmp_path: Path) -> None:
+    """Without directory URLs too, the profiles' files are counted once, on the first build
+    and on one that links what did not change."""
+    project = project_copy(tmp_path / "project")
+    site = tmp_path / "site"
+    assert_size_said(build(project, site, USE_DIRECTORY_URLS="false"), site)
+    _edit_partner(project, tmp_path)
+    assert_size_said(build(project, site, USE_DIRECTORY_URLS="false"), site)
 
 
 def test_records_another_build_reads_are_not_removed(tmp_path: Path) -> None:
@@ -455,6 +473,7 @@ def test_a_build_taking_the_spare_never_changes_the_published_site(tmp_path: Pat
             "one, to be updated") in taking.output
     assert "Edited again." in (site / "partners" / PARTNER / "index.html").read_text("utf-8")
     assert (site / "partners" / "aurora-pipelines" / "index.html").is_file()
+    assert_size_said(taking, site)
     assert_same_as_cold(project, site, tmp_path)
 
     published = digest(site)
