@@ -74,7 +74,12 @@ class Writer:
     previous: Path | None
     #: Whether ``root`` holds folders taken from an older site (``Staging.recycle``).
     recycled: bool = False
+    #: Whether ``root`` is the last site itself (under ``mkdocs serve``): a file that already
+    #: holds the bytes to be written stays as it is.
+    in_place: bool = False
     tally: Tally = field(default_factory=Tally)
+    #: The paths written or kept, in this process.
+    paths: set[str] = field(default_factory=set)
     _made: set[Path] = field(default_factory=set)
     #: Folders of the previous site (relative paths) by whether they are real folders all the
     #: way down from its root, not links to folders elsewhere.
@@ -83,15 +88,19 @@ class Writer:
     def write(self, path: str, data: bytes) -> Stamp:
         """Put ``data`` at ``path`` (relative to the site's root)."""
         target = self._target(path)
-        if self.recycled:
-            target.unlink(missing_ok=True)
+        self.paths.add(path)
         self.tally.size += len(data)
-        if self.previous is not None and self._inside(path) \
-                and self._link(self.previous / path, target, data):
+        if self.in_place and _holds(target, data) is not None:
             self.tally.linked += 1
         else:
-            target.write_bytes(data)
-            self.tally.written += 1
+            if self.recycled or self.in_place:
+                target.unlink(missing_ok=True)
+            if self.previous is not None and self._inside(path) \
+                    and self._link(self.previous / path, target, data):
+                self.tally.linked += 1
+            else:
+                target.write_bytes(data)
+                self.tally.written += 1
         info = target.stat()
         return (path, info.st_size, info.st_mtime_ns, info.st_ino)
 
@@ -101,7 +110,8 @@ class Writer:
         with nothing linked, when any of them is not."""
         links: list[tuple[str, Path]] = []
         for path, size, mtime, inode in stamps:
-            if self.recycled and _as_written(self.root / path, size, mtime, inode):
+            if (self.recycled or self.in_place) \
+                    and _as_written(self.root / path, size, mtime, inode):
                 continue
             if self.previous is None or not self._inside(path) \
                     or not _as_written(self.previous / path, size, mtime, inode):
@@ -110,7 +120,7 @@ class Writer:
         for done, (path, source) in enumerate(links):
             target = self._target(path)
             try:
-                if self.recycled:
+                if self.recycled or self.in_place:
                     target.unlink(missing_ok=True)
                 os.link(source, target, follow_symlinks=False)
             except OSError:
@@ -119,6 +129,7 @@ class Writer:
                 return False
         self.tally.linked += len(stamps)
         self.tally.size += sum(stamp[1] for stamp in stamps)
+        self.paths.update(stamp[0] for stamp in stamps)
         return True
 
     def _inside(self, path: str) -> bool:
@@ -148,23 +159,34 @@ class Writer:
 
     @staticmethod
     def _link(old: Path, target: Path, data: bytes) -> bool:
-        try:
-            fd = os.open(old, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
-        except OSError:
+        if _holds(old, data) is None:
             return False
         try:
-            info = os.fstat(fd)
-            if not stat.S_ISREG(info.st_mode) or info.st_size != len(data):
-                return False
-            with os.fdopen(os.dup(fd), "rb") as handle:
-                if handle.read(len(data) + 1) != data:
-                    return False
             os.link(old, target, follow_symlinks=False)
         except OSError:
             return False
-        finally:
-            os.close(fd)
         return True
+
+
+def _holds(path: Path, data: bytes) -> os.stat_result | None:
+    """The stat of ``path`` when it is a regular file (not a link to one) holding exactly
+    ``data``; None otherwise."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    except OSError:
+        return None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or info.st_size != len(data):
+            return None
+        with os.fdopen(os.dup(fd), "rb") as handle:
+            if handle.read(len(data) + 1) != data:
+                return None
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+    return info
 
 
 def _as_written(path: Path, size: int, mtime: int, inode: int) -> bool:
@@ -247,7 +269,8 @@ def write_profiles(finished: Sequence[Finished], shapes: Mapping[ShapeKey, list[
     jobs = [f.row() if f.kept is None else replace(f, entry=None) for f in finished]
     store = Store(context.store)
     name = manifest_name(target, directory_urls=directory_urls)
-    last = store.get(name) if previous is not None else None
+    # Without a previous site, only files already in ``root`` can be kept (``recycled``).
+    last = store.get(name) if previous is not None or recycled else None
     shape_keys = {shape: digest(*parts)[:16] for shape, parts in shapes.items()}
     setup = _Setup(shapes, context, root, previous, recycled, directory_urls, shape_keys)
     known: Manifest = last if isinstance(last, dict) else {}

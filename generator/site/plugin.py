@@ -180,6 +180,11 @@ class PartnerLocatorPlugin(BasePlugin[PartnerLocatorConfig]):  # type: ignore[no
         self.served_recycled = False
         #: The site's entries the profile writers wrote, and their bytes (``tree_size``).
         self.profiles_counted: tuple[set[str], int] | None = None
+        #: Under ``mkdocs serve``: every file the last good build wrote (MkDocs' files and
+        #: this plugin's), and whether this build writes into that site, kept in place.
+        self.served_files: frozenset[str] | None = None
+        self.in_place = False
+        self._produced: set[str] = set()
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Remember the command: only ``build`` publishes atomically, only ``serve`` shows
@@ -192,6 +197,8 @@ class PartnerLocatorPlugin(BasePlugin[PartnerLocatorConfig]):  # type: ignore[no
         self.kept_names = set()
         self._piece_catalog = None
         self.profiles_counted = None
+        self.in_place = False
+        self._produced = set()
         self.nav, self.env, self.broken = None, None, None
         self._close_store()
         root = Path(config.config_file_path or ".").resolve().parent
@@ -247,6 +254,7 @@ class PartnerLocatorPlugin(BasePlugin[PartnerLocatorConfig]):  # type: ignore[no
             log.info("partner-locator: the site shows these errors until they are fixed:\n%s",
                      error)
             self.broken = error.diagnostics
+            self.served_files = None  # the next good build starts from the error pages
             return
         for warning in result.diagnostics:
             # Warnings (a logo part dropped, a country no region claims) leave the data valid;
@@ -277,7 +285,8 @@ class PartnerLocatorPlugin(BasePlugin[PartnerLocatorConfig]):  # type: ignore[no
             self.stamped = [p for p in plan.pages if p.src_uri not in LINKED_PAGES]
             self._claim_stamped(files, UrlStyle(config.use_directory_urls))
             self._claim_partner_files(files)
-            self._recycle(UrlStyle(config.use_directory_urls))
+            if not self._keep_in_place():
+                self._recycle(UrlStyle(config.use_directory_urls))
         stamped = {p.src_uri for p in self.stamped}
         for page in plan.pages:
             if page.src_uri not in stamped:
@@ -351,6 +360,9 @@ class PartnerLocatorPlugin(BasePlugin[PartnerLocatorConfig]):  # type: ignore[no
         """Keep the theme's environment and the page list for the generated pages."""
         self.env = env
         self._documents = files.documentation_pages()
+        if self.command == "serve":
+            self._produced.update(f.dest_uri for f in files)
+            self._produced.update(self._theme_outputs(config))
         return env
 
     @event_priority(-100)  # after every other plugin has written its files
@@ -365,6 +377,8 @@ class PartnerLocatorPlugin(BasePlugin[PartnerLocatorConfig]):  # type: ignore[no
         if self.aside is not None:
             remove_later(self.aside)
             self.aside = None
+        if self.command == "serve":
+            self._served(Path(config.site_dir))
         self._check_size(Path(config.site_dir))
         if self.command == "serve":
             self.served_pages = sorted({p.src_uri for p in self._plan().pages}
@@ -534,7 +548,7 @@ class PartnerLocatorPlugin(BasePlugin[PartnerLocatorConfig]):  # type: ignore[no
         previous = self.staging.target if self.staging is not None else self.aside
         recycled = self.staging.recycled if self.staging is not None else self.served_recycled
         writer = Writer(site_dir, previous if previous is not None and previous.is_dir()
-                        else None, recycled)
+                        else None, recycled, in_place=self.in_place)
         if self.stamped:
             self._write_stamped(config, writer)
         site_url = _site_url(config)
@@ -551,8 +565,10 @@ class PartnerLocatorPlugin(BasePlugin[PartnerLocatorConfig]):  # type: ignore[no
             days = git_days(Path(config.config_file_path or ".").resolve().parent)
             for data in sitemap_files(site_url, pages, days, self.config.sitemap_limit):
                 writer.write(data.path, data.read())
-        log.info("partner-locator: %s files written, %s unchanged (linked from the previous "
-                 "site)", f"{writer.tally.written:,}", f"{writer.tally.linked:,}")
+        self._produced.update(writer.paths)
+        log.info("partner-locator: %s files written, %s unchanged (%s)",
+                 f"{writer.tally.written:,}", f"{writer.tally.linked:,}",
+                 "kept in place" if self.in_place else "linked from the previous site")
 
     def _write_stamped(self, config: MkDocsConfig, writer: Writer) -> None:
         if self.nav is None or self.env is None:
@@ -576,13 +592,16 @@ class PartnerLocatorPlugin(BasePlugin[PartnerLocatorConfig]):  # type: ignore[no
                                   root=writer.root, target=self._target(config),
                                   previous=writer.previous,
                                   directory_urls=config.use_directory_urls,
-                                  recycled=writer.recycled, pool=self.pool)
+                                  recycled=writer.recycled or writer.in_place,
+                                  pool=self.pool)
         except OSError as exc:
             raise PluginError(f"partner-locator: {exc}") from None
         writer.tally.add(done)
-        paths = (path for f in prepared.finished
-                 for path in (style.output_path(profile_src(f.slug)), *f.own))
+        paths = [path for f in prepared.finished
+                 for path in (style.output_path(profile_src(f.slug)), *f.own)]
         self.profiles_counted = (owned_paths(paths), done.size)
+        if self.command == "serve":
+            self._produced.update(paths)
 
     def _plan(self) -> SitePlan:
         if self.plan is None:
@@ -642,6 +661,47 @@ class PartnerLocatorPlugin(BasePlugin[PartnerLocatorConfig]):  # type: ignore[no
         if taken:
             log.info("partner-locator: %s taken from %s, to be updated",
                      plural(taken, "partner folder"), source)
+
+    def _keep_in_place(self) -> bool:
+        """Under ``mkdocs serve``, after a good build: put the last served site back where
+        MkDocs emptied it, to be updated in place (a file that keeps its bytes is not touched,
+        one no longer made is removed after the build)."""
+        aside, site_dir = self.aside, self.site_dir
+        if self.command != "serve" or aside is None or site_dir is None \
+                or self.served_files is None:
+            return False
+        try:
+            if any(site_dir.iterdir()):  # something was written since it was set aside
+                return False
+            site_dir.rmdir()
+        except OSError:
+            return False
+        try:
+            aside.rename(site_dir)
+        except OSError:
+            site_dir.mkdir(mode=0o700, exist_ok=True)
+            return False
+        self.aside, self.in_place = None, True
+        log.info("partner-locator: the last served site kept, to be updated in place")
+        return True
+
+    def _served(self, site_dir: Path) -> None:
+        """Remove what the last served build wrote and this one did not (a partner taken
+        out, a page fewer), and remember what this one wrote."""
+        produced = frozenset(self._produced)
+        if self.in_place and self.served_files is not None:
+            for path in sorted(self.served_files - produced):
+                _remove_file(site_dir, path)
+        self.served_files = produced
+
+    @staticmethod
+    def _theme_outputs(config: MkDocsConfig) -> set[str]:
+        """The files MkDocs renders from the theme's static templates (the sitemap also
+        compressed)."""
+        outputs = {str(name) for name in config.theme.static_templates}
+        if "sitemap.xml" in outputs:
+            outputs.add("sitemap.xml.gz")
+        return outputs
 
     def _add(self, files: Files, file: File) -> None:
         self._claim(file.src_uri)
@@ -804,6 +864,22 @@ def _set_aside(site_dir: Path) -> Path | None:
     except OSError:
         return None
     return aside
+
+
+def _remove_file(root: Path, path: str) -> None:
+    """Remove ``root/path`` (never a folder, never through a link), then the folders it
+    leaves empty."""
+    target = root / path
+    try:
+        if stat.S_ISDIR(target.lstat().st_mode):
+            return
+        target.unlink()
+        for parent in target.parents:
+            if parent == root or root not in parent.parents:
+                break
+            parent.rmdir()
+    except OSError:
+        return
 
 
 def _strict_warnings() -> bool:

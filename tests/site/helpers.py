@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -88,3 +90,31 @@ def settled(site: Path, seconds: float = 30) -> list[Path]:
     while leftovers(site) and time.monotonic() < deadline:
         time.sleep(0.05)
     return leftovers(site)
+
+
+def digest(folder: Path) -> dict[str, str]:
+    """Every file under ``folder`` by its path: the hash of its bytes."""
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*")) if p.is_file()
+    }
+
+
+def assert_same_as_cold(project: Path, warm: Path, tmp_path: Path, **env: str) -> None:
+    """The warm site equals a cold build of the same project, made without any cache."""
+    cold_project = tmp_path / "cold-project"
+    shutil.copytree(project, cold_project, ignore=shutil.ignore_patterns(".cache"))
+    cold = mkdocs_build(cold_project, tmp_path / "cold-site", extra_env=env)
+    assert cold.returncode == 0, cold.output
+    first, second = digest(warm), digest(cold.site)
+    assert first.keys() == second.keys()
+    assert [k for k in first if first[k] != second[k]] == []
+
+
+def assert_size_said(output: str, site: Path) -> None:
+    """The build said the site's size to the byte (its last word on it): every regular file
+    under it, counted however it was written (profiles are counted as they are written)."""
+    said = re.findall(r"partner-locator: the site is ([\d,]+) bytes", output)
+    assert said, output
+    files = (p for p in site.rglob("*") if p.is_file() and not p.is_symlink())
+    assert int(said[-1].replace(",", "")) == sum(p.lstat().st_size for p in files)

@@ -6,7 +6,6 @@ for byte with a cold build of the changed project (no cache, no previous site).
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 import shutil
@@ -27,6 +26,9 @@ from tests.site.helpers import (
     EPOCH,
     ROOT,
     Build,
+    assert_same_as_cold,
+    assert_size_said,
+    digest,
     mkdocs_build,
     project_copy,
     set_plugin_options,
@@ -38,13 +40,6 @@ DAY = 86_400
 PARTNER = "northwind-devops"
 
 
-def digest(folder: Path) -> dict[str, str]:
-    return {
-        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(folder.rglob("*")) if p.is_file()
-    }
-
-
 def build(project: Path, site: Path, **env: str) -> Build:
     result = mkdocs_build(project, site, extra_env=env)
     assert result.returncode == 0, result.output
@@ -53,24 +48,6 @@ def build(project: Path, site: Path, **env: str) -> Build:
 
 def cache_files(project: Path) -> list[Path]:
     return sorted(p for p in (project / ".cache" / "partner-locator").rglob("*") if p.is_file())
-
-
-def assert_same_as_cold(project: Path, warm: Path, tmp_path: Path, **env: str) -> None:
-    """The warm site equals a cold build of the same project, made without any cache."""
-    cold_project = tmp_path / "cold-project"
-    shutil.copytree(project, cold_project, ignore=shutil.ignore_patterns(".cache"))
-    cold = build(cold_project, tmp_path / "cold-site", **env)
-    first, second = digest(warm), digest(cold.site)
-    assert first.keys() == second.keys()
-    assert [k for k in first if first[k] != second[k]] == []
-
-
-def assert_size_said(result: Build, site: Path) -> None:
-    """The build said the site's size to the byte: every regular file under it, counted
-    however it was written (profiles are counted as they are written, not looked at)."""
-    (said,) = re.findall(r"partner-locator: the site is ([\d,]+) bytes", result.output)
-    files = (p for p in site.rglob("*") if p.is_file() and not p.is_symlink())
-    assert int(said.replace(",", "")) == sum(p.lstat().st_size for p in files)
 
 
 def _edit_partner(project: Path, _: Path) -> dict[str, str]:
@@ -303,11 +280,11 @@ def test_many_partners_in_worker_processes(tmp_path: Path) -> None:
     """Enough partners that loading and writing run in worker processes."""
     project = _synthetic_project(tmp_path / "project", 450, seed=3)
     site = tmp_path / "site"
-    assert_size_said(build(project, site), site)
+    assert_size_said(build(project, site).output, site)
     some = sorted((project / "partners").glob("*.yml"))[7]
     text = some.read_text(encoding="utf-8")
     some.write_text(text.replace("summary: ", "summary: Newly edited. ", 1), encoding="utf-8")
-    assert_size_said(build(project, site, SOURCE_DATE_EPOCH=str(int(EPOCH) + DAY)), site)
+    assert_size_said(build(project, site, SOURCE_DATE_EPOCH=str(int(EPOCH) + DAY)).output, site)
     page = site / "partners" / some.stem / "index.html"
     assert "Newly edited." in page.read_text(encoding="utf-8")
     assert_same_as_cold(project, site, tmp_path, SOURCE_DATE_EPOCH=str(int(EPOCH) + DAY))
@@ -318,9 +295,9 @@ def test_the_size_said_holds_without_directory_urls(tmp_path: Path) -> None:
     and on one that links what did not change."""
     project = project_copy(tmp_path / "project")
     site = tmp_path / "site"
-    assert_size_said(build(project, site, USE_DIRECTORY_URLS="false"), site)
+    assert_size_said(build(project, site, USE_DIRECTORY_URLS="false").output, site)
     _edit_partner(project, tmp_path)
-    assert_size_said(build(project, site, USE_DIRECTORY_URLS="false"), site)
+    assert_size_said(build(project, site, USE_DIRECTORY_URLS="false").output, site)
 
 
 def test_records_another_build_reads_are_not_removed(tmp_path: Path) -> None:
@@ -473,7 +450,7 @@ def test_a_build_taking_the_spare_never_changes_the_published_site(tmp_path: Pat
             "one, to be updated") in taking.output
     assert "Edited again." in (site / "partners" / PARTNER / "index.html").read_text("utf-8")
     assert (site / "partners" / "aurora-pipelines" / "index.html").is_file()
-    assert_size_said(taking, site)
+    assert_size_said(taking.output, site)
     assert_same_as_cold(project, site, tmp_path)
 
     published = digest(site)

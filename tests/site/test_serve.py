@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from generator.site.plugin import ERROR_TITLE
-from tests.site.helpers import EPOCH, ROOT, project_copy
+from tests.site.helpers import EPOCH, ROOT, assert_same_as_cold, assert_size_said, project_copy
 
 SLUG = "northwind-devops"
 NAME = "Northwind DevOps Inc."
@@ -99,9 +99,8 @@ def test_serve_rebuilds_when_a_partner_file_changes(served: tuple[Path, str, Pat
     partner.write_text(text.replace(f"name: {NAME}\n", "name: Northwind Renamed\n"),
                        encoding="utf-8")
     _wait(lambda: "Northwind Renamed" in _get(profile), 60, "the renamed partner", log)
-    # The rebuild took the partners' folders of the last served site and kept what had not
-    # changed: another profile is served as before.
-    assert "partner folders taken from the last served site, to be updated" in \
+    # The rebuild updated the last served site in place: another profile is served as before.
+    assert "partner-locator: the last served site kept, to be updated in place" in \
         log.read_text(encoding="utf-8")
     assert "Aurora Pipelines Oy" in _get(f"{root}partners/aurora-pipelines/")
 
@@ -153,3 +152,66 @@ def test_a_rebuild_keeps_the_served_folder_private(tmp_path: Path,
                            encoding="utf-8")
         _wait(lambda: "Northwind Renamed" in _get(profile), 60, "the renamed partner", log)
         assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+
+
+def _builds(log: Path) -> int:
+    return log.read_text(encoding="utf-8").count("Documentation built in")
+
+
+@pytest.mark.slow
+def test_the_served_folder_is_what_a_build_makes(tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """A rebuild updates the served site in place: after a partner is renamed, removed, added
+    back with a new logo and its program's handbook page edited, the served folder holds
+    exactly the files, byte for byte, that a cold ``mkdocs build`` of the same project makes
+    for the same URL, and the size the build said is its size."""
+    temporary = tmp_path / "temporary"
+    temporary.mkdir()
+    monkeypatch.setenv("TMPDIR", str(temporary))
+    with serving(tmp_path) as (project, root, log):
+        profile = f"{root}partners/{SLUG}/"
+        _wait(lambda: NAME in _get(profile), 120, "the first build", log)
+        (folder,) = [p for p in temporary.iterdir() if p.name.startswith("mkdocs_")]
+        partners = project / "partners"
+        aurora = f"{root}partners/aurora-pipelines/"
+        kept = {name: (partners / name).read_bytes()
+                for name in ("aurora-pipelines.yml", "aurora-pipelines.svg")}
+
+        def rename() -> None:
+            partner = partners / f"{SLUG}.yml"
+            partner.write_text(partner.read_text("utf-8").replace(
+                f"name: {NAME}\n", "name: Northwind Renamed\n"), "utf-8")
+
+        def remove() -> None:
+            for name in kept:
+                (partners / name).unlink()
+
+        def add_back() -> None:
+            (partners / "aurora-pipelines.svg").write_bytes(
+                kept["aurora-pipelines.svg"].replace(b"<svg ", b'<svg fill="#123456" ', 1))
+            (partners / "aurora-pipelines.yml").write_bytes(kept["aurora-pipelines.yml"])
+            page = project / "docs" / "index.md"
+            page.write_text(page.read_text("utf-8") + "\nA line added while served.\n",
+                            "utf-8")
+
+        steps: list[tuple[Callable[[], None], Callable[[], bool]]] = [
+            (rename, lambda: "Northwind Renamed" in _get(profile)),
+            (remove, lambda: "Aurora Pipelines" not in _get(aurora)),
+            (add_back, lambda: "Aurora Pipelines" in _get(aurora)
+             and "A line added while served." in _get(root)),
+        ]
+        for number, (change, shown) in enumerate(steps):
+            before = _builds(log)
+            change()
+            _wait(lambda before=before, shown=shown: _builds(log) > before and shown(), 90,
+                  f"change {number + 1}", log)
+            # Settled: no later rebuild is under way.
+            time.sleep(1)
+            assert _builds(log) == before + 1
+            output = log.read_text(encoding="utf-8")
+            assert "partner-locator: the last served site kept, to be updated in place" in \
+                output.rsplit("Building documentation...", 1)[-1]
+            cold = tmp_path / f"cold-{number}"
+            cold.mkdir()
+            assert_same_as_cold(project, folder, cold, SITE_URL=root)
+            assert_size_said(output, folder)
