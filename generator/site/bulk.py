@@ -38,7 +38,7 @@ from generator.site.prepare import (
     worker_count,
     workers_of,
 )
-from generator.site.store import Store, digest
+from generator.site.store import Held, Store, digest
 from generator.site.theme_pages import fill
 from generator.site.urls import UrlStyle
 
@@ -257,20 +257,21 @@ def manifest_name(target: Path, *, directory_urls: bool) -> str:
 def write_profiles(finished: Sequence[Finished], shapes: Mapping[ShapeKey, list[str]],
                    context: Context, *, root: Path, target: Path, previous: Path | None,
                    directory_urls: bool, recycled: bool = False,
-                   pool: ProcessPoolExecutor | None = None) -> Tally:
+                   pool: ProcessPoolExecutor | None = None, held: Held | None = None) -> Tally:
     """Every profile page and partner file into ``root``, for the site published at
     ``target``, in worker processes when there are many (``pool``, from ``build_pool``;
     without one, forked now).
 
     Profiles whose outputs and shape are those of the previous build, and whose files in the
     previous site are untouched since, are linked without being read; the store keeps what
-    each build wrote for the next one.
+    each build wrote for the next one (a server keeps it ``held`` in memory).
     """
     jobs = [f.row() if f.kept is None else replace(f, entry=None) for f in finished]
     store = Store(context.store)
     name = manifest_name(target, directory_urls=directory_urls)
     # Without a previous site, only files already in ``root`` can be kept (``recycled``).
-    last = store.get(name) if previous is not None or recycled else None
+    read = store.get if held is None else lambda key: held.get(store, key)
+    last = read(name) if previous is not None or recycled else None
     shape_keys = {shape: digest(*parts)[:16] for shape, parts in shapes.items()}
     setup = _Setup(shapes, context, root, previous, recycled, directory_urls, shape_keys)
     known: Manifest = last if isinstance(last, dict) else {}
@@ -287,5 +288,8 @@ def write_profiles(finished: Sequence[Finished], shapes: Mapping[ShapeKey, list[
                                              slices):
                 tally.add(done)
                 manifest.update(written)
-    store.put(name, manifest)
+    if held is None:
+        store.put(name, manifest)
+    else:  # a served site's: of use to no later server
+        held.put(name, manifest, save=False)
     return tally

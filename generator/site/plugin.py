@@ -77,7 +77,7 @@ from generator.site.prepare import (
     used_keys,
 )
 from generator.site.publish import PublishError, Staging, remove_later, stage, take
-from generator.site.store import Store, digest
+from generator.site.store import Held, Store, digest
 from generator.site.theme_pages import (
     HEAD_CONTEXT_KEY,
     SHELL_SCRIPT,
@@ -167,9 +167,6 @@ class PartnerLocatorPlugin(BasePlugin[PartnerLocatorConfig]):  # type: ignore[no
         #: Under ``mkdocs serve``: the last build's site, set aside before MkDocs empties the
         #: folder, so that unchanged files are linked from it rather than written again.
         self.aside: Path | None = None
-        #: Partners' pieces by entry key, kept across ``mkdocs serve`` rebuilds: a rebuild
-        #: makes only the pieces of partners it has not seen (``generator.site.pieces``).
-        self.pieces: dict[str, Piece] = {}
         self._piece_catalog: PieceCatalog | None = None
         #: Under ``mkdocs serve``: the served folder, and whether partner folders were taken
         #: into it from the last served site.
@@ -185,6 +182,10 @@ class PartnerLocatorPlugin(BasePlugin[PartnerLocatorConfig]):  # type: ignore[no
         self.served_files: frozenset[str] | None = None
         self.in_place = False
         self._produced: set[str] = set()
+        #: Under ``mkdocs serve`` with a cache folder: its largest records, held in memory
+        #: between rebuilds and saved when the server stops.
+        self.held: Held | None = None
+        self.held_root: Path | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Remember the command: only ``build`` publishes atomically, only ``serve`` shows
@@ -237,13 +238,17 @@ class PartnerLocatorPlugin(BasePlugin[PartnerLocatorConfig]):  # type: ignore[no
             self.served_recycled = False
         root = Path(config.config_file_path or ".").resolve().parent
         self.store = Store(root / self.config.cache_dir if self.config.cache_dir else None)
+        if self.command != "serve" or self.store.temporary:
+            self.held = None
+        elif self.held is None or self.held_root != self.store.root:
+            self.held, self.held_root = Held(), self.store.root
         options = SiteOptions(
             directory_urls=config.use_directory_urls,
             results_per_page=self.config.results_per_page,
             browse_page_size=self.config.browse_page_size,
         )
         self.prepared = prepare(self.partners_dir, self.as_of, options, _site_url(config),
-                                self.store, pool=self.pool)
+                                self.store, pool=self.pool, held=self.held)
         result = self.prepared.result
         if not result.ok:
             error = DataError(list(result.diagnostics))
@@ -403,10 +408,14 @@ class PartnerLocatorPlugin(BasePlugin[PartnerLocatorConfig]):  # type: ignore[no
         self._close_store()
 
     def on_shutdown(self) -> None:
-        """A build stopped by anything else (Ctrl-C) leaves no half-written folder behind."""
+        """A build stopped by anything else (Ctrl-C) leaves no half-written folder behind; a
+        server saves the records it held for the next build."""
         self._stop_pool()
         self._discard()
         self._close_store()
+        if self.held is not None and self.held_root is not None:
+            self.held.save(Store(self.held_root))
+            self.held = None
         if self.aside is not None:
             shutil.rmtree(self.aside, ignore_errors=True)
             self.aside = None
@@ -454,10 +463,8 @@ class PartnerLocatorPlugin(BasePlugin[PartnerLocatorConfig]):  # type: ignore[no
             raise PluginError("partner-locator: the data was not loaded")
         context = prepared.context
         name = pieces_name(context, self.partners_dir)
-        known = self.pieces
-        if not known:
-            kept = store.get(name)
-            known = kept if isinstance(kept, dict) else {}
+        kept = store.get(name) if self.held is None else self.held.get(store, name)
+        known = kept if isinstance(kept, dict) else {}
         facets = facet_registry(context.program)
         urls = UrlStyle(context.options.directory_urls)
         pieces: dict[str, Piece] = {}
@@ -470,10 +477,11 @@ class PartnerLocatorPlugin(BasePlugin[PartnerLocatorConfig]):  # type: ignore[no
         except OSError as exc:
             raise PluginError(f"partner-locator: {exc}") from None
         if pieces.keys() != known.keys() or any(p is not known[k] for k, p in pieces.items()):
-            store.put(name, pieces)
+            if self.held is None:
+                store.put(name, pieces)
+            else:
+                self.held.put(name, pieces)
         self.kept_names.add(name)
-        if self.command == "serve":
-            self.pieces = pieces
         self._piece_catalog = PieceCatalog(context.program, context.as_of,
                                            tuple(sorted(pieces.values(), key=by_name)))
         return self._piece_catalog
@@ -489,18 +497,25 @@ class PartnerLocatorPlugin(BasePlugin[PartnerLocatorConfig]):  # type: ignore[no
         key = digest(prepared.context.site, self.as_of.isoformat(),
                      *(f.outputs for f in prepared.finished))
         self.plan_key = key
+        held = self.held
         # The key is kept on its own, so that a changed build does not read the whole plan.
-        if store.get("q" + name[1:]) == key:
-            kept = store.get(name)
+        if (store.get("q" + name[1:]) if held is None else held.get(store, "q" + name[1:])) \
+                == key:
+            kept = store.get(name) if held is None else held.get(store, name)
             if isinstance(kept, tuple) and len(kept) == 3 and kept[0] == key \
                     and isinstance(kept[1], SitePlan) and isinstance(kept[2], frozenset):
                 # What the plan was made from stays in use while the plan is (pruning).
                 self.kept_names.update(kept[2])
                 return kept[1]
-        memo = _PageMemo(store, prepared.context.site, self.kept_names)
+        memo = _PageMemo(store, prepared.context.site, self.kept_names, held)
         plan = plan_aggregates(self._pieces(), options, site_url, memo)
-        store.put(name, (key, plan, frozenset(self.kept_names)))
-        store.put("q" + name[1:], key)
+        record = (key, plan, frozenset(self.kept_names))
+        if held is None:
+            store.put(name, record)
+            store.put("q" + name[1:], key)
+        else:  # a served site's: of use to no later server
+            held.put(name, record, save=False)
+            held.put("q" + name[1:], key, save=False)
         return plan
 
     def _target(self, config: MkDocsConfig) -> Path:
@@ -593,7 +608,7 @@ class PartnerLocatorPlugin(BasePlugin[PartnerLocatorConfig]):  # type: ignore[no
                                   previous=writer.previous,
                                   directory_urls=config.use_directory_urls,
                                   recycled=writer.recycled or writer.in_place,
-                                  pool=self.pool)
+                                  pool=self.pool, held=self.held)
         except OSError as exc:
             raise PluginError(f"partner-locator: {exc}") from None
         writer.tally.add(done)
@@ -823,10 +838,11 @@ class _PageMemo:
     store: Store
     site: str
     names: set[str]
+    held: Held | None = None
 
     def get(self, key: str) -> str | None:
         name = "d" + digest(self.site, key)
-        body = self.store.get(name)
+        body = self.store.get(name) if self.held is None else self.held.get(self.store, name)
         if not isinstance(body, str):
             return None
         self.names.add(name)
@@ -834,7 +850,9 @@ class _PageMemo:
 
     def put(self, key: str, body: str) -> None:
         name = "d" + digest(self.site, key)
-        if self.store.put(name, body):
+        if self.held is not None:
+            self.held.put(name, body)
+        elif self.store.put(name, body):
             self.names.add(name)
 
 

@@ -77,7 +77,7 @@ from generator.site.common import DataFile, PlannedPage, SiteOptions, logo_path
 from generator.site.compare import compare_bytes, compare_data_path
 from generator.site.pieces import Piece, piece_of
 from generator.site.profiles import profile_page
-from generator.site.store import Store, digest
+from generator.site.store import Held, Store, digest
 from generator.site.urls import UrlStyle
 from generator.source import MAX_FILE_BYTES
 
@@ -304,9 +304,11 @@ class Prepared:
 
 
 def prepare(folder: Path, as_of: date, options: SiteOptions, site_url: str | None,
-            store: Store, *, pool: Executor | None = None) -> Prepared:
+            store: Store, *, pool: Executor | None = None,
+            held: Held | None = None) -> Prepared:
     """Load, check and finish every partner of a folder, through the store (in ``pool``'s
-    worker processes when there are many files to read; without one, forked now)."""
+    worker processes when there are many files to read; without one, forked now), its ledger
+    ``held`` in memory between the rebuilds of a server."""
     now = time.time_ns()
     start = begin_folder(folder)
     if isinstance(start, LoadResult):
@@ -323,7 +325,7 @@ def prepare(folder: Path, as_of: date, options: SiteOptions, site_url: str | Non
     beside = _beside(folder)
     names = [beside.get(p.stem, []) for p in yml]
     ledger = "l" + digest(site, os.path.realpath(folder))
-    last = store.get(ledger)
+    last = store.get(ledger) if held is None else held.get(store, ledger)
     lines: dict[str, _Line] = last if isinstance(last, dict) else {}
     stamps = [_stamps(path, n) for path, n in zip(yml, names, strict=True)]
     results: list[_Result | None] = []
@@ -342,7 +344,10 @@ def prepare(folder: Path, as_of: date, options: SiteOptions, site_url: str | Non
     done = [r for r in results if r is not None]
     kept = _ledger_lines(yml, stamps, done, now)
     if kept != lines:
-        store.put(ledger, kept)
+        if held is None:
+            store.put(ledger, kept)
+        else:
+            held.put(ledger, kept)
     loaded = ((path, written, finished, found)
               for path, (written, finished, found, _, _) in zip(yml, done, strict=True))
     valid, diagnostics_all = finish_folder(folder, program, files, diagnostics, loaded)

@@ -138,6 +138,41 @@ class Store:
             shutil.rmtree(self.root, ignore_errors=True)
 
 
+class Held:
+    """Large records that a long-running server keeps in memory between its rebuilds instead
+    of reading and writing them each time (the ledger, the pieces, the plan, what was
+    written): ``get`` reads a record from the store once, ``put`` replaces it in memory, and
+    ``save`` writes the records that changed, when the server stops. A record ``put`` with
+    ``save=False`` (of a temporary site) is never written."""
+
+    def __init__(self) -> None:
+        self._values: dict[str, Any] = {}
+        self._unsaved: set[str] = set()
+
+    def get(self, store: Store, key: str) -> Any | None:
+        """The record, from memory, or from ``store`` the first time."""
+        if key not in self._values:
+            self._values[key] = store.get(key)
+        return self._values[key]
+
+    def put(self, key: str, value: Any, *, save: bool = True) -> None:
+        """Hold ``value`` as the record ``key`` (written by ``save`` unless ``save`` is
+        False)."""
+        self._values[key] = value
+        if save:
+            self._unsaved.add(key)
+        else:
+            self._unsaved.discard(key)
+
+    def save(self, store: Store) -> int:
+        """Write the records put since the last save into ``store``; how many."""
+        saved = 0
+        for key in sorted(self._unsaved):
+            saved += store.put(key, self._values[key])
+        self._unsaved.clear()
+        return saved
+
+
 def _checksum(key: str, payload: bytes) -> bytes:
     """What a file's header holds: the SHA-256 of its key and payload, so that a record is
     valid only under its own name."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import signal
 import socket
 import stat
 import subprocess
@@ -18,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from generator.site.plugin import ERROR_TITLE
+from generator.site.prepare import SETTLED_NS
 from tests.site.helpers import EPOCH, ROOT, assert_same_as_cold, assert_size_said, project_copy
 
 SLUG = "northwind-devops"
@@ -54,11 +56,15 @@ def _wait(check: Callable[[], bool], seconds: float, what: str, log: Path) -> No
 
 
 @contextlib.contextmanager
-def serving(tmp_path: Path) -> Iterator[tuple[Path, str, Path]]:
-    """A project copy served by ``mkdocs serve`` on 127.0.0.1: (project, root URL, log)."""
-    project = project_copy(tmp_path / "project", hostile=False)
-    port = _free_port()
-    log = tmp_path / "serve.log"
+def serving(tmp_path: Path, *, port: int | None = None,
+            log_name: str = "serve.log") -> Iterator[tuple[Path, str, Path]]:
+    """A project copy served by ``mkdocs serve`` on 127.0.0.1: (project, root URL, log);
+    stopped as Ctrl-C stops it."""
+    project = tmp_path / "project"
+    if not project.is_dir():
+        project_copy(project, hostile=False)
+    port = port or _free_port()
+    log = tmp_path / log_name
     env = {
         **os.environ,
         "SOURCE_DATE_EPOCH": EPOCH,
@@ -76,8 +82,12 @@ def serving(tmp_path: Path) -> Iterator[tuple[Path, str, Path]]:
         try:
             yield project, f"http://127.0.0.1:{port}/", log
         finally:
-            server.terminate()
-            server.wait(timeout=30)
+            server.send_signal(signal.SIGINT)
+            try:
+                server.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait(timeout=30)
 
 
 @pytest.fixture
@@ -215,3 +225,31 @@ def test_the_served_folder_is_what_a_build_makes(tmp_path: Path,
             cold.mkdir()
             assert_same_as_cold(project, folder, cold, SITE_URL=root)
             assert_size_said(output, folder)
+
+
+@pytest.mark.slow
+def test_a_stopped_server_leaves_its_records_for_the_next(tmp_path: Path) -> None:
+    """A server holds its ledger in memory between rebuilds and saves it when stopped: the
+    next server of the same project and address reads no partner file again."""
+    port = _free_port()
+    with serving(tmp_path, port=port) as (project, root, log):
+        profile = f"{root}partners/{SLUG}/"
+        _wait(lambda: NAME in _get(profile), 120, "the first build", log)
+        partner = project / "partners" / f"{SLUG}.yml"
+        partner.write_text(partner.read_text("utf-8").replace(
+            f"name: {NAME}\n", "name: Northwind Renamed\n"), "utf-8")
+        _wait(lambda: "Northwind Renamed" in _get(profile), 60, "the renamed partner", log)
+        # Once the edit has settled, one more rebuild puts it in the ledger.
+        time.sleep(SETTLED_NS / 1e9 + 0.5)
+        before = _builds(log)
+        page = project / "docs" / "index.md"
+        page.write_text(page.read_text("utf-8") + "\nOne more line.\n", "utf-8")
+        _wait(lambda: _builds(log) > before, 60, "the rebuild", log)
+        count = log.read_text("utf-8").count(" partners as of ")
+        assert count == before + 1
+    assert "Shutting down..." in log.read_text("utf-8")
+    with serving(tmp_path, port=port, log_name="again.log") as (_, root, again):
+        _wait(lambda: "Northwind Renamed" in _get(f"{root}partners/{SLUG}/"), 120,
+              "the first build of the second server", again)
+        assert "; 0 partner files read, the others unchanged since the last build" in \
+            again.read_text("utf-8")
