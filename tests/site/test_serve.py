@@ -213,8 +213,10 @@ def test_the_served_folder_is_what_a_build_makes(tmp_path: Path,
         for number, (change, shown) in enumerate(steps):
             before = _builds(log)
             change()
-            _wait(lambda before=before, shown=shown: _builds(log) > before and shown(), 90,
-                  f"change {number + 1}", log)
+            def rebuilt(before: int = before, shown: Callable[[], bool] = shown) -> bool:
+                return _builds(log) > before and shown()
+
+            _wait(rebuilt, 90, f"change {number + 1}", log)
             # Settled: no later rebuild is under way.
             time.sleep(1)
             assert _builds(log) == before + 1
