@@ -55,7 +55,6 @@ from generator.site.common import (
     SiteOptions,
     SitePlan,
     plural,
-    profile_src,
 )
 from generator.site.config import PartnerLocatorConfig, resolve_as_of
 from generator.site.markers import MARKER, MarkerError, expand_markers
@@ -72,6 +71,7 @@ from generator.site.prepare import (
     outputs_of,
     owned_paths,
     partner_file_paths,
+    partner_site_paths,
     prepare,
     tree_size,
     used_keys,
@@ -514,6 +514,7 @@ class PartnerLocatorPlugin(BasePlugin[PartnerLocatorConfig]):  # type: ignore[no
             store.put(name, record)
             store.put("q" + name[1:], key)
         else:  # a served site's: of use to no later server
+            held.forget_unused("d", self.kept_names)  # directory pages no longer shown
             held.put(name, record, save=False)
             held.put("q" + name[1:], key, save=False)
         return plan
@@ -612,8 +613,7 @@ class PartnerLocatorPlugin(BasePlugin[PartnerLocatorConfig]):  # type: ignore[no
         except OSError as exc:
             raise PluginError(f"partner-locator: {exc}") from None
         writer.tally.add(done)
-        paths = [path for f in prepared.finished
-                 for path in (style.output_path(profile_src(f.slug)), *f.own)]
+        paths = [path for f in prepared.finished for path in partner_site_paths(f, style)]
         self.profiles_counted = (owned_paths(paths), done.size)
         if self.command == "serve":
             self._produced.update(paths)
@@ -658,7 +658,7 @@ class PartnerLocatorPlugin(BasePlugin[PartnerLocatorConfig]):  # type: ignore[no
         folders: set[str] = set()
         files: set[str] = set()
         for done in self.prepared.finished:
-            for path in (style.output_path(profile_src(done.slug)), *done.own):
+            for path in partner_site_paths(done, style):
                 folder, _, name = path.rpartition("/")
                 parent, _, slug = folder.rpartition("/")
                 if slug == done.slug and parent == PROFILE_FOLDER:
@@ -852,6 +852,7 @@ class _PageMemo:
         name = "d" + digest(self.site, key)
         if self.held is not None:
             self.held.put(name, body)
+            self.names.add(name)
         elif self.store.put(name, body):
             self.names.add(name)
 

@@ -73,7 +73,7 @@ from generator.load import (
 )
 from generator.model import Partner, Program
 from generator.site.badge_image import badge_file_path, badge_svg
-from generator.site.common import DataFile, PlannedPage, SiteOptions, logo_path
+from generator.site.common import DataFile, PlannedPage, SiteOptions, logo_path, profile_src
 from generator.site.compare import compare_bytes, compare_data_path
 from generator.site.pieces import Piece, piece_of
 from generator.site.profiles import profile_page
@@ -509,6 +509,12 @@ def partner_file_paths(finished: Iterable[Finished]) -> Iterator[str]:
     """Where each partner's own files go, relative to the site's root."""
     for done in finished:
         yield from done.own
+
+
+def partner_site_paths(done: Finished, style: UrlStyle) -> tuple[str, ...]:
+    """Every file a build writes for one partner, relative to the site's root: its profile
+    page, then its own files (``partner_file_paths``)."""
+    return (style.output_path(profile_src(done.slug)), *done.own)
 
 
 def tree_size(root: Path, known: Collection[str] = ()) -> int:

@@ -26,6 +26,7 @@ import shutil
 import tempfile
 import time
 import zlib
+from collections.abc import Collection
 from pathlib import Path
 from typing import Any
 
@@ -162,6 +163,14 @@ class Held:
         if save:
             self._unsaved.add(key)
         else:
+            self._unsaved.discard(key)
+
+    def forget_unused(self, prefix: str, used: Collection[str]) -> None:
+        """Let go of the records named with ``prefix`` that are not in ``used`` (those the
+        last build did not read or write), so that what is held stays bounded by one build's
+        worth, however long the server runs."""
+        for key in [k for k in self._values if k.startswith(prefix) and k not in used]:
+            del self._values[key]
             self._unsaved.discard(key)
 
     def save(self, store: Store) -> int:

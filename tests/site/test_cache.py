@@ -21,7 +21,7 @@ import pytest
 from generator.site import store as cache_store
 from generator.site.prepare import SETTLED_NS
 from generator.site.publish import PAUSE_ENV, spares
-from generator.site.store import MAGIC, Store
+from generator.site.store import MAGIC, Held, Store
 from tests.site.helpers import (
     EPOCH,
     ROOT,
@@ -507,6 +507,25 @@ def test_builds_of_one_kind_look_at_the_whole_cache_at_most_once_a_day(tmp_path:
     assert store.put("oldest", "oldest")
     os.utime(store.path("oldest"), (week_ago, week_ago))
     assert store.prune({"used"}, tag="site-a") == 1
+
+
+def test_a_server_holds_records_read_once_and_only_those_still_in_use(tmp_path: Path) -> None:
+    store = Store(tmp_path / "cache")
+    assert store.put("d-old", "old page") and store.put("ledger", "lines")
+    held = Held()
+    assert held.get(store, "ledger") == "lines"
+    store.path("ledger").unlink()
+    assert held.get(store, "ledger") == "lines"  # read once, then from memory
+    held.put("d-new", "new page")
+    held.put("plan", "of a temporary site", save=False)
+    assert held.get(store, "d-old") == "old page"
+    # A build that showed only the new page: the old one is let go, the rest kept.
+    held.forget_unused("d", {"d-new"})
+    store.path("d-old").unlink()
+    assert held.get(store, "d-old") is None
+    assert held.get(store, "d-new") == "new page" and held.get(store, "ledger") == "lines"
+    assert held.save(store) == 1  # the new page; never the temporary site's plan
+    assert store.get("d-new") == "new page" and store.get("plan") is None
 
 
 def test_profile_writers_run_the_builds_own_code(tmp_path: Path) -> None:

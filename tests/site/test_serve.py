@@ -106,8 +106,7 @@ def test_serve_rebuilds_when_a_partner_file_changes(served: tuple[Path, str, Pat
     partner = project / "partners" / f"{SLUG}.yml"
     text = partner.read_text(encoding="utf-8")
     assert f"name: {NAME}\n" in text
-    partner.write_text(text.replace(f"name: {NAME}\n", "name: Northwind Renamed\n"),
-                       encoding="utf-8")
+    _rename(project)
     _wait(lambda: "Northwind Renamed" in _get(profile), 60, "the renamed partner", log)
     # The rebuild updated the last served site in place: another profile is served as before.
     assert "partner-locator: the last served site kept, to be updated in place" in \
@@ -156,12 +155,16 @@ def test_a_rebuild_keeps_the_served_folder_private(tmp_path: Path,
         _wait(lambda: NAME in _get(profile), 120, "the first build", log)
         (folder,) = [p for p in temporary.iterdir() if p.name.startswith("mkdocs_")]
         assert stat.S_IMODE(folder.stat().st_mode) == 0o700
-        partner = project / "partners" / f"{SLUG}.yml"
-        text = partner.read_text(encoding="utf-8")
-        partner.write_text(text.replace(f"name: {NAME}\n", "name: Northwind Renamed\n"),
-                           encoding="utf-8")
+        _rename(project)
         _wait(lambda: "Northwind Renamed" in _get(profile), 60, "the renamed partner", log)
         assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+
+
+def _rename(project: Path) -> None:
+    """Rename the sample's first partner to "Northwind Renamed"."""
+    partner = project / "partners" / f"{SLUG}.yml"
+    partner.write_text(partner.read_text("utf-8").replace(
+        f"name: {NAME}\n", "name: Northwind Renamed\n"), "utf-8")
 
 
 def _builds(log: Path) -> int:
@@ -187,11 +190,6 @@ def test_the_served_folder_is_what_a_build_makes(tmp_path: Path,
         kept = {name: (partners / name).read_bytes()
                 for name in ("aurora-pipelines.yml", "aurora-pipelines.svg")}
 
-        def rename() -> None:
-            partner = partners / f"{SLUG}.yml"
-            partner.write_text(partner.read_text("utf-8").replace(
-                f"name: {NAME}\n", "name: Northwind Renamed\n"), "utf-8")
-
         def remove() -> None:
             for name in kept:
                 (partners / name).unlink()
@@ -205,7 +203,7 @@ def test_the_served_folder_is_what_a_build_makes(tmp_path: Path,
                             "utf-8")
 
         steps: list[tuple[Callable[[], None], Callable[[], bool]]] = [
-            (rename, lambda: "Northwind Renamed" in _get(profile)),
+            (lambda: _rename(project), lambda: "Northwind Renamed" in _get(profile)),
             (remove, lambda: "Aurora Pipelines" not in _get(aurora)),
             (add_back, lambda: "Aurora Pipelines" in _get(aurora)
              and "A line added while served." in _get(root)),
@@ -237,9 +235,7 @@ def test_a_stopped_server_leaves_its_records_for_the_next(tmp_path: Path) -> Non
     with serving(tmp_path, port=port) as (project, root, log):
         profile = f"{root}partners/{SLUG}/"
         _wait(lambda: NAME in _get(profile), 120, "the first build", log)
-        partner = project / "partners" / f"{SLUG}.yml"
-        partner.write_text(partner.read_text("utf-8").replace(
-            f"name: {NAME}\n", "name: Northwind Renamed\n"), "utf-8")
+        _rename(project)
         _wait(lambda: "Northwind Renamed" in _get(profile), 60, "the renamed partner", log)
         # Once the edit has settled, one more rebuild puts it in the ledger.
         time.sleep(SETTLED_NS / 1e9 + 0.5)
