@@ -240,6 +240,23 @@ def _write_chunk(jobs: list[Finished], setup: _Setup, last: Manifest) -> tuple[T
     return writer.tally, manifest
 
 
+def _keep_written(jobs: list[Finished], shape_keys: Mapping[ShapeKey, str], known: Manifest,
+                  tally: Tally, manifest: Manifest) -> list[Finished]:
+    """Record as kept the profiles the last build wrote (``known``) with these outputs and
+    shape; the others, still to be written."""
+    rest: list[Finished] = []
+    for job in jobs:
+        key = job.outputs + shape_keys[_shape(job)]
+        stamps = known.get(key)
+        if stamps is None:
+            rest.append(job)
+            continue
+        manifest[key] = stamps
+        tally.linked += len(stamps)
+        tally.size += sum(stamp[1] for stamp in stamps)
+    return rest
+
+
 def write_page(writer: Writer, style: UrlStyle, parts: Sequence[str],
                page: PlannedPage) -> Stamp:
     """A page filled into its shape, as MkDocs writes pages: UTF-8, anything unencodable as a
@@ -257,14 +274,17 @@ def manifest_name(target: Path, *, directory_urls: bool) -> str:
 def write_profiles(finished: Sequence[Finished], shapes: Mapping[ShapeKey, list[str]],
                    context: Context, *, root: Path, target: Path, previous: Path | None,
                    directory_urls: bool, recycled: bool = False,
-                   pool: ProcessPoolExecutor | None = None, held: Held | None = None) -> Tally:
+                   pool: ProcessPoolExecutor | None = None, held: Held | None = None,
+                   trusted: bool = False) -> Tally:
     """Every profile page and partner file into ``root``, for the site published at
     ``target``, in worker processes when there are many (``pool``, from ``build_pool``;
     without one, forked now).
 
     Profiles whose outputs and shape are those of the previous build, and whose files in the
     previous site are untouched since, are linked without being read; the store keeps what
-    each build wrote for the next one (a server keeps it ``held`` in memory).
+    each build wrote for the next one (a server keeps it ``held`` in memory). A ``trusted``
+    root is the site the last build wrote, which nothing else writes to (a served site kept
+    in place): its files of unchanged profiles are kept without a look at them.
     """
     jobs = [f.row() if f.kept is None else replace(f, entry=None) for f in finished]
     store = Store(context.store)
@@ -276,8 +296,14 @@ def write_profiles(finished: Sequence[Finished], shapes: Mapping[ShapeKey, list[
     setup = _Setup(shapes, context, root, previous, recycled, directory_urls, shape_keys)
     known: Manifest = last if isinstance(last, dict) else {}
     tally, manifest = Tally(), Manifest()
+    if trusted and known:
+        # The last site is the last build's own, updated in place: what it wrote for a
+        # profile whose outputs and shape are the same is there still, untouched.
+        jobs = _keep_written(jobs, shape_keys, known, tally, manifest)
     if len(jobs) < PARALLEL_THRESHOLD or worker_count() < 2:
-        tally, manifest = _write_chunk(jobs, setup, known)
+        done, written = _write_chunk(jobs, setup, known)
+        tally.add(done)
+        manifest.update(written)
     else:
         chunks = [jobs[i:i + _CHUNK] for i in range(0, len(jobs), _CHUNK)]
         # Each chunk is sent what the last build wrote for its own profiles only.

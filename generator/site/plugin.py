@@ -77,7 +77,7 @@ from generator.site.prepare import (
     used_keys,
 )
 from generator.site.publish import PublishError, Staging, remove_later, stage, take
-from generator.site.store import Held, Store, digest
+from generator.site.store import Held, Store, TemplateCodes, digest
 from generator.site.theme_pages import (
     HEAD_CONTEXT_KEY,
     SHELL_SCRIPT,
@@ -364,6 +364,9 @@ class PartnerLocatorPlugin(BasePlugin[PartnerLocatorConfig]):  # type: ignore[no
     def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
         """Keep the theme's environment and the page list for the generated pages."""
         self.env = env
+        if env.bytecode_cache is None and self.store is not None:
+            env.bytecode_cache = TemplateCodes(self.store, env, held=self.held,
+                                               used=self.kept_names)
         self._documents = files.documentation_pages()
         if self.command == "serve":
             self._produced.update(f.dest_uri for f in files)
@@ -609,7 +612,8 @@ class PartnerLocatorPlugin(BasePlugin[PartnerLocatorConfig]):  # type: ignore[no
                                   previous=writer.previous,
                                   directory_urls=config.use_directory_urls,
                                   recycled=writer.recycled or writer.in_place,
-                                  pool=self.pool, held=self.held)
+                                  pool=self.pool, held=self.held,
+                                  trusted=writer.in_place and self.held is not None)
         except OSError as exc:
             raise PluginError(f"partner-locator: {exc}") from None
         writer.tally.add(done)

@@ -15,13 +15,15 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
+from jinja2 import Environment, FileSystemLoader
 
 from generator.site import store as cache_store
 from generator.site.prepare import SETTLED_NS
 from generator.site.publish import PAUSE_ENV, spares
-from generator.site.store import MAGIC, Held, Store
+from generator.site.store import MAGIC, Held, Store, TemplateCodes
 from tests.site.helpers import (
     EPOCH,
     ROOT,
@@ -526,6 +528,50 @@ def test_a_server_holds_records_read_once_and_only_those_still_in_use(tmp_path: 
     assert held.get(store, "d-new") == "new page" and held.get(store, "ledger") == "lines"
     assert held.save(store) == 1  # the new page; never the temporary site's plan
     assert store.get("d-new") == "new page" and store.get("plan") is None
+
+
+def _compiling(source: str, store: Store, **settings: Any) -> tuple[Environment, list[str]]:
+    """An environment with the template ``page.html`` holding ``source``, whose compiled
+    templates are kept in ``store``; and the list of the templates it compiles."""
+    compiled: list[str] = []
+    folder = store.root.parent / "templates"
+    folder.mkdir(exist_ok=True)
+    (folder / "page.html").write_text(source, "utf-8")
+
+    class Counted(Environment):
+        def _compile(self, source: str, filename: str) -> Any:
+            compiled.append(Path(filename).name)
+            return super()._compile(source, filename)
+
+    env = Counted(loader=FileSystemLoader(folder), **settings)
+    env.bytecode_cache = TemplateCodes(store, env)
+    return env, compiled
+
+
+def test_templates_compiled_once_serve_later_builds_until_they_change(tmp_path: Path) -> None:
+    store = Store(tmp_path / "cache")
+    first, compiled = _compiling("Hello {{ name }}!", store)
+    assert first.get_template("page.html").render(name="you") == "Hello you!"
+    assert compiled == ["page.html"]
+    again, compiled = _compiling("Hello {{ name }}!", store)
+    assert again.get_template("page.html").render(name="you") == "Hello you!"
+    assert compiled == []
+    edited, compiled = _compiling("Bye {{ name }}!", store)
+    assert edited.get_template("page.html").render(name="you") == "Bye you!"
+    assert compiled == ["page.html"]
+    # Other syntax settings compile the same source anew.
+    other, compiled = _compiling("Bye {{ name }}!\n", store,
+                                 keep_trailing_newline=True)
+    assert other.get_template("page.html").render(name="you") == "Bye you!\n"
+    assert compiled == ["page.html"]
+    # A damaged record is compiled again, never run.
+    records = list(store.root.glob("t?/t*"))
+    assert len(records) == 2  # one a template and settings
+    for path in records:
+        path.write_bytes(path.read_bytes()[:-3] + b"xyz")
+    damaged, compiled = _compiling("Bye {{ name }}!", store)
+    assert damaged.get_template("page.html").render(name="you") == "Bye you!"
+    assert compiled == ["page.html"]
 
 
 def test_profile_writers_run_the_builds_own_code(tmp_path: Path) -> None:
