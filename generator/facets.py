@@ -13,6 +13,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
+from itertools import chain
 from typing import Any
 from urllib.parse import urlencode
 
@@ -139,10 +140,14 @@ def compute_facets(facets: Sequence[Facet], entries: Iterable[Any],
     pool = tuple(entries)
     results: list[FacetResult] = []
     for facet in facets:
-        counts: Counter[str] = Counter()
-        for entry in pool:
-            if matches(facets, entry, chosen, skip=facet.name):
-                counts.update(set(facet.values_of(entry)))
+        counts: Counter[str]
+        if any(chosen.values()):
+            counts = Counter()
+            for entry in pool:
+                if matches(facets, entry, chosen, skip=facet.name):
+                    counts.update(set(facet.values_of(entry)))
+        else:  # every entry counts: the whole catalog's counts, at every build
+            counts = Counter(chain.from_iterable(map(set, map(facet.values_of, pool))))
         known = [v for v, _ in facet.choices]
         extra = sorted((v for v in counts if v not in known), key=lambda v: (facet.label_for(v), v))
         ticked = chosen.get(facet.name, ())

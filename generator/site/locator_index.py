@@ -44,7 +44,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, partial
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
@@ -284,9 +284,45 @@ def rows_file(columns: Sequence[Sequence[bytes]], numbers: Iterable[int]) -> byt
     return b"".join(b"".join(pick(column)) for column in columns)
 
 
+class IndexMemo:
+    """What one build of the locator's index worked out, per partner, per word and per set
+    of partners, for the next build to take instead of working it out again (the rebuilds of
+    ``mkdocs serve``, where one partner changes at a time).
+
+    Everything kept is a pure function of its key; the per-partner parts also depend on the
+    facets' value lists, so a change of those starts afresh. Only what the last build used
+    is kept, so the memo holds one build's worth however long a server runs.
+    """
+
+    def __init__(self) -> None:
+        self._signature: object = None
+        self._last: dict[object, Any] = {}
+        self._now: dict[object, Any] = {}
+
+    def begin(self, signature: object) -> None:
+        """Start a build whose facets have the value lists ``signature``."""
+        self._last = self._now if signature == self._signature else {}
+        self._now, self._signature = {}, signature
+
+    def get(self, key: object, make: Callable[[], Any]) -> Any:
+        """The value of ``key``: the last build's or this one's, or else ``make()``."""
+        value = self._now.get(key)
+        if value is None:
+            value = self._last.get(key)
+            if value is None:
+                value = make()
+            self._now[key] = value
+        return value
+
+    def __len__(self) -> int:
+        return len(self._now)
+
+
 def build_locator_index(catalog: Catalog | PieceCatalog, facets: Sequence[Facet],
-                        results: Sequence[FacetResult]) -> LocatorIndex:
-    """Every data file of the locator, for the catalog's partners in name order."""
+                        results: Sequence[FacetResult],
+                        memo: IndexMemo | None = None) -> LocatorIndex:
+    """Every data file of the locator, for the catalog's partners in name order (``memo``:
+    what an earlier build worked out, to be reused)."""
     from generator.site.pieces import as_pieces, piece_facets  # noqa: PLC0415 - a cycle
 
     catalog = as_pieces(catalog)
@@ -296,16 +332,29 @@ def build_locator_index(catalog: Catalog | PieceCatalog, facets: Sequence[Facet]
     files: dict[str, bytes] = {}
     by_name = {f.name: f for f in facets}
     # Per facet: its values in display order, and each partner's value numbers.
-    facet_values: list[tuple[str, list[str], list[list[int]]]] = []
-    for result in results:
-        values = [v.value for v in result.values]
-        code = {v: i for i, v in enumerate(values)}
-        values_of = by_name[result.name].values_of
-        facet_values.append((result.name, values,
-                             [[code[v] for v in dict.fromkeys(values_of(e))] for e in entries]))
-    codes = {name: {v: i for i, v in enumerate(values)} for name, values, _ in facet_values}
-    columns = [[_row_codes(len(values), c) for c in per_partner]
-               for _, values, per_partner in facet_values]
+    lists = [(result.name, [v.value for v in result.values]) for result in results]
+    codes = {name: {v: i for i, v in enumerate(values)} for name, values in lists}
+    if memo is None:
+        memo = IndexMemo()
+    memo.begin(tuple((name, tuple(values)) for name, values in lists))
+    readers = [(by_name[name].values_of, codes[name], len(values)) for name, values in lists]
+
+    def coded(piece: Piece) -> tuple[tuple[list[int], bytes], ...]:
+        """A partner's value numbers of each facet, and its row codes."""
+        out = []
+        for values_of, code, size in readers:
+            numbers = [code[v] for v in dict.fromkeys(values_of(piece))]
+            out.append((numbers, _row_codes(size, numbers)))
+        return tuple(out)
+
+    partners = [memo.get(e, partial(coded, e)) for e in entries]
+    facet_values = [(name, values, [p[i][0] for p in partners])
+                    for i, (name, values) in enumerate(lists)]
+    columns = [[p[i][1] for p in partners] for i in range(len(lists))]
+
+    def kept_set(numbers: list[int]) -> bytes:
+        key = ("set", count, tuple(numbers))
+        return memo.get(key, lambda: id_set(numbers, count))  # type: ignore[no-any-return]
 
     def store(kind: str, content: bytes, suffix: str) -> str:
         name = _named(kind, content, suffix)
@@ -322,23 +371,32 @@ def build_locator_index(catalog: Catalog | PieceCatalog, facets: Sequence[Facet]
             "name": name,
             "values": values,
             "totals": [len(m) for m in members],
-            "sets": [store("set", id_set(m, count), ".bin") for m in members],
+            "sets": [store("set", kept_set(m), ".bin") for m in members],
             "rows": [store("rows", rows_file(columns, m), ".bin") for m in members],
         })
     everyone = store("rows", rows_file(columns, range(count)), ".bin")
 
     # Chunks are named by a hash of all of them and their number, so the index need not list
     # thousands of names: ``cards-<digest>-<number>.json``.
-    contents = [_json([card_record(e, codes) for e in entries[start:start + CARDS_PER_CHUNK]])
-                for start in range(0, count, CARDS_PER_CHUNK)]
+    chunks = [entries[start:start + CARDS_PER_CHUNK] for start in range(0, count, CARDS_PER_CHUNK)]
+
+    def cards_of(chunk: Sequence[Piece]) -> bytes:
+        return _json([card_record(e, codes) for e in chunk])
+
+    contents = [memo.get(("cards", chunk), partial(cards_of, chunk)) for chunk in chunks]
     digest = hashlib.sha256(b"\n".join(contents)).hexdigest()[:10]
     for number, content in enumerate(contents):
         files[f"{DATA_DIR}cards-{digest}-{number}.json"] = content
     cards = {"size": CARDS_PER_CHUNK, "chunks": len(contents), "digest": digest}
 
     postings = _term_postings(entries)
-    lines = [(t, f"{t}\t{gaps(postings[t][0])}\t{gaps(postings[t][1])}")
-             for t in sorted(postings)]
+
+    def term_line(term: str) -> str:
+        in_name, in_other = postings[term]
+        return memo.get(("term", term, tuple(in_name), tuple(in_other)),  # type: ignore[no-any-return]
+                        lambda: f"{term}\t{gaps(in_name)}\t{gaps(in_other)}")
+
+    lines = [(t, term_line(t)) for t in sorted(postings)]
     terms = {}
     for key, shard in sorted(_shards(lines).items()):
         terms[key] = store("terms", ("\n".join(shard) + "\n").encode(), ".txt")
@@ -354,7 +412,7 @@ def build_locator_index(catalog: Catalog | PieceCatalog, facets: Sequence[Facet]
             in_name, in_other = postings[line[:line.index("\t")]]
             found.update(in_name, in_other)
         holders = sorted(found)
-        term_rows[key] = [store("set", id_set(holders, count), ".bin"),
+        term_rows[key] = [store("set", kept_set(holders), ".bin"),
                           store("rows", rows_file(columns, holders), ".bin"), len(holders)]
 
     award = store("award", _json([

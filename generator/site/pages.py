@@ -28,7 +28,7 @@ from generator.site.common import (
 from generator.site.compare import compare_files, compare_page
 from generator.site.feed import feed_file
 from generator.site.listings import PageMemo, browse_lists, directory_pages, locator_page
-from generator.site.locator_index import build_locator_index
+from generator.site.locator_index import IndexMemo, build_locator_index
 from generator.site.opendata import API_SCHEMA_FILE, api_bytes, api_schema_bytes
 from generator.site.pieces import PieceCatalog, piece_facets
 from generator.site.profiles import profile_page
@@ -62,15 +62,17 @@ def plan_site(catalog: Catalog, partners_dir: Path, options: SiteOptions,
 
 
 def plan_aggregates(pieces: PieceCatalog, options: SiteOptions,
-                    site_url: str | None = None, memo: PageMemo | None = None) -> SitePlan:
+                    site_url: str | None = None, memo: PageMemo | None = None,
+                    index_memo: IndexMemo | None = None) -> SitePlan:
     """The pages and files made from every partner: the locator and its data, the
     directory, the compare page, the export and the feed (``pieces`` made with the URL
-    style of ``options``; ``memo``: directory pages kept from earlier builds)."""
+    style of ``options``; ``memo``: directory pages kept from earlier builds;
+    ``index_memo``: what the last build of the locator's index worked out)."""
     urls = UrlStyle(options.directory_urls)
     facets = piece_facets(facet_registry(pieces.program))
     results = compute_facets(facets, pieces.entries)
     groups = browse_lists(pieces, facets)
-    index = build_locator_index(pieces, facets, results)
+    index = build_locator_index(pieces, facets, results, index_memo)
     pages: list[PlannedPage] = [
         locator_page(pieces, results, groups=groups, urls=urls, options=options, index=index)
     ]

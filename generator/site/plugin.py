@@ -57,6 +57,7 @@ from generator.site.common import (
     plural,
 )
 from generator.site.config import PartnerLocatorConfig, resolve_as_of
+from generator.site.locator_index import IndexMemo
 from generator.site.markers import MARKER, MarkerError, expand_markers
 from generator.site.opendata import git_days, sitemap_files, sitemap_pages
 from generator.site.pages import plan_aggregates
@@ -185,6 +186,8 @@ class PartnerLocatorPlugin(BasePlugin[PartnerLocatorConfig]):  # type: ignore[no
         #: Under ``mkdocs serve`` with a cache folder: its largest records, held in memory
         #: between rebuilds and saved when the server stops.
         self.held: Held | None = None
+        #: Under ``mkdocs serve``: what the last rebuild of the locator's index worked out.
+        self.index_memo: IndexMemo | None = None
         self.held_root: Path | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -511,7 +514,9 @@ class PartnerLocatorPlugin(BasePlugin[PartnerLocatorConfig]):  # type: ignore[no
                 self.kept_names.update(kept[2])
                 return kept[1]
         memo = _PageMemo(store, prepared.context.site, self.kept_names, held)
-        plan = plan_aggregates(self._pieces(), options, site_url, memo)
+        if self.command == "serve" and self.index_memo is None:
+            self.index_memo = IndexMemo()
+        plan = plan_aggregates(self._pieces(), options, site_url, memo, self.index_memo)
         record = (key, plan, frozenset(self.kept_names))
         if held is None:
             store.put(name, record)

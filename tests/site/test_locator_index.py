@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,7 @@ from generator.site.locator_index import (
     CARDS_PER_CHUNK,
     DATA_DIR,
     NAMES_PATH,
+    IndexMemo,
     LocatorIndex,
     base36,
     build_locator_index,
@@ -30,6 +32,8 @@ from generator.site.locator_index import (
     snippet,
     tokens,
 )
+from generator.site.pieces import FACETS, Piece, PieceCatalog, by_name, piece_facets
+from generator.site.urls import UrlStyle
 
 PARTNERS = Path(__file__).resolve().parents[2] / "partners"
 AS_OF = date(2026, 11, 28)
@@ -301,3 +305,51 @@ def test_the_header_search_starts_from_a_fixed_name_that_points_at_the_same_file
     for name in [*chunk_names(names), *names["terms"].values()]:
         assert DATA_DIR + name in index.files
     assert len(index.files[NAMES_PATH]) < len(index.files[index.index_path])
+
+
+def _index_of(pieces: PieceCatalog, memo: IndexMemo | None = None) -> LocatorIndex:
+    facets = piece_facets(facet_registry(pieces.program))
+    return build_locator_index(pieces, facets, compute_facets(facets, pieces.entries), memo)
+
+
+def test_an_index_from_an_earlier_builds_memo_is_the_index_made_afresh(
+        catalog: Catalog, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The rebuilds of a server reuse what the last build of the index worked out: after a
+    summary edit, a rename, a new country and a removal, each index equals the one made
+    without a memo, and an edit of one summary makes only its own chunk of cards again."""
+    start = PieceCatalog.of(catalog, UrlStyle())
+    first, second = start.entries[0], start.entries[1]
+    country = FACETS.index("country")
+
+    def edited(pieces: tuple[Piece, ...]) -> PieceCatalog:
+        return replace(start, entries=tuple(sorted(pieces, key=by_name)))
+
+    summary = first._replace(snippet="A summary written again.",
+                             in_other=("summary", "written", "again"))
+    renamed = second._replace(name="Zeta Last", sort_name=b"\xff", in_name=("zeta", "last"))
+    values = list(renamed.values)
+    values[country] = ("IS",)
+    moved = renamed._replace(country="IS", values=tuple(values))
+    rest = start.entries[2:]
+    steps = [edited((summary, second, *rest)), edited((summary, renamed, *rest)),
+             edited((summary, moved, *rest)), edited((moved, *rest))]
+    memo = IndexMemo()
+    assert _index_of(start, memo) == _index_of(start)
+    made: list[str] = []
+    card = locator_index.card_record
+
+    def counted(piece: Piece, codes: Any) -> list[Any]:
+        made.append(piece.slug)
+        return card(piece, codes)
+
+    monkeypatch.setattr(locator_index, "card_record", counted)
+    for number, pieces in enumerate(steps):
+        made.clear()
+        assert _index_of(pieces, memo) == _index_of(pieces), number
+        if number == 0:
+            # Made afresh once (the second index) and, with the memo, for the first chunk.
+            assert made.count(first.slug) == 2
+            assert len(made) == CARDS_PER_CHUNK + len(pieces.entries)
+    once = IndexMemo()
+    _index_of(steps[-1], once)
+    assert len(memo) == len(once)  # one build's worth, not every build's
