@@ -22,7 +22,7 @@ import logging
 import os
 import shutil
 import stat
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import date
@@ -33,12 +33,14 @@ from jinja2 import Environment
 from markupsafe import Markup, escape
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
+from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils import CountHandler
 from mkdocs.utils.templates import TemplateContext
+from watchdog.observers.api import BaseObserver
 
 from generator.diagnostics import DataError, Diagnostic
 from generator.facets import facet_registry
@@ -90,6 +92,7 @@ from generator.site.theme_pages import (
     shape_of,
 )
 from generator.site.urls import UrlStyle
+from generator.site.watch import watch_natively
 
 log = logging.getLogger("mkdocs.plugins.partner-locator")
 MIB = 1024 * 1024
@@ -186,6 +189,8 @@ class PartnerLocatorPlugin(BasePlugin[PartnerLocatorConfig]):  # type: ignore[no
         #: Under ``mkdocs serve`` with a cache folder: its largest records, held in memory
         #: between rebuilds and saved when the server stops.
         self.held: Held | None = None
+        #: Under ``mkdocs serve``: the partners' folder's watcher (``on_serve``).
+        self.observer: BaseObserver | None = None
         #: Under ``mkdocs serve``: what the last rebuild of the locator's index worked out.
         self.index_memo: IndexMemo | None = None
         self.held_root: Path | None = None
@@ -364,6 +369,18 @@ class PartnerLocatorPlugin(BasePlugin[PartnerLocatorConfig]):  # type: ignore[no
         self.nav = nav
         return nav
 
+    def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig,
+                 builder: Callable[..., Any]) -> LiveReloadServer:
+        """Watch the partners' folder by the system's file notifications rather than by
+        MkDocs' polling of every file (``generator.site.watch``), when mkdocs.yml watches
+        it and the system can."""
+        partners = self.partners_dir.resolve()
+        if self.observer is None and any(Path(p).resolve() == partners for p in config.watch):
+            self.observer = watch_natively(server, os.fspath(partners))
+            if self.observer is not None:
+                config.watch = [p for p in config.watch if Path(p).resolve() != partners]
+        return server
+
     def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
         """Keep the theme's environment and the page list for the generated pages."""
         self.env = env
@@ -422,9 +439,15 @@ class PartnerLocatorPlugin(BasePlugin[PartnerLocatorConfig]):  # type: ignore[no
         if self.held is not None and self.held_root is not None:
             self.held.save(Store(self.held_root))
             self.held = None
+        if self.observer is not None:
+            self.observer.stop()
+            self.observer = None
         if self.aside is not None:
-            shutil.rmtree(self.aside, ignore_errors=True)
+            remove_later(self.aside)
             self.aside = None
+        if self.command == "serve" and self.site_dir is not None:
+            # MkDocs removes the served folder next, file by file, before the server exits.
+            _hand_over_removal(self.site_dir)
 
     def _prune(self, config: MkDocsConfig, target: Path) -> None:
         """Drop what no build has used for a week from a kept cache."""
@@ -874,6 +897,18 @@ def pieces_name(context: Context, partners: Path) -> str:
 def plan_name(context: Context, target: Path) -> str:
     """The store's name for the last plan of lists and data of the site at ``target``."""
     return "p" + digest(context.site, os.path.realpath(target))
+
+
+def _hand_over_removal(site_dir: Path) -> None:
+    """Leave an empty folder at ``site_dir`` and remove what it held in a process of its own
+    (``remove_later``): a served site of 100,000 partners takes minutes to remove."""
+    held = site_dir.with_name(f".{site_dir.name}.removed")
+    try:
+        site_dir.rename(held)
+        site_dir.mkdir(mode=0o700)
+    except OSError:
+        return
+    remove_later(held)
 
 
 def _set_aside(site_dir: Path) -> Path | None:
