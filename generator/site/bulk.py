@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import os
 import posixpath
+import shutil
 import stat
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -94,7 +95,7 @@ class Writer:
             self.tally.linked += 1
         else:
             if self.recycled or self.in_place:
-                target.unlink(missing_ok=True)
+                _clear(target)
             if self.previous is not None and self._inside(path) \
                     and self._link(self.previous / path, target, data):
                 self.tally.linked += 1
@@ -111,17 +112,17 @@ class Writer:
         links: list[tuple[str, Path]] = []
         for path, size, mtime, inode in stamps:
             if (self.recycled or self.in_place) \
-                    and _as_written(self.root / path, size, mtime, inode):
+                    and _as_written(f"{self.root}/{path}", size, mtime, inode):
                 continue
             if self.previous is None or not self._inside(path) \
-                    or not _as_written(self.previous / path, size, mtime, inode):
+                    or not _as_written(f"{self.previous}/{path}", size, mtime, inode):
                 return False
             links.append((path, self.previous / path))
         for done, (path, source) in enumerate(links):
             target = self._target(path)
             try:
                 if self.recycled or self.in_place:
-                    target.unlink(missing_ok=True)
+                    _clear(target)
                 os.link(source, target, follow_symlinks=False)
             except OSError:
                 for undo, _ in links[:done]:
@@ -168,6 +169,16 @@ class Writer:
         return True
 
 
+def _clear(target: Path) -> None:
+    """Make way for a file at ``target``, whatever is there (a file, a link, a folder)."""
+    try:
+        target.unlink(missing_ok=True)
+    except OSError:
+        if not target.is_dir() or target.is_symlink():
+            raise
+        shutil.rmtree(target)
+
+
 def _holds(path: Path, data: bytes) -> os.stat_result | None:
     """The stat of ``path`` when it is a regular file (not a link to one) holding exactly
     ``data``; None otherwise."""
@@ -189,10 +200,10 @@ def _holds(path: Path, data: bytes) -> os.stat_result | None:
     return info
 
 
-def _as_written(path: Path, size: int, mtime: int, inode: int) -> bool:
+def _as_written(path: Path | str, size: int, mtime: int, inode: int) -> bool:
     """Whether ``path`` is the regular file a stamp was taken of, unchanged since."""
     try:
-        info = path.lstat()
+        info = os.lstat(path)
     except OSError:
         return False
     return stat.S_ISREG(info.st_mode) and \
@@ -240,20 +251,25 @@ def _write_chunk(jobs: list[Finished], setup: _Setup, last: Manifest) -> tuple[T
     return writer.tally, manifest
 
 
-def _keep_written(jobs: list[Finished], shape_keys: Mapping[ShapeKey, str], known: Manifest,
-                  tally: Tally, manifest: Manifest) -> list[Finished]:
+def _keep_written(jobs: list[Finished], shape_keys: Mapping[ShapeKey, str], known: Manifest, *,
+                  tally: Tally, manifest: Manifest, writer: Writer | None) -> list[Finished]:
     """Record as kept the profiles the last build wrote (``known``) with these outputs and
-    shape; the others, still to be written."""
+    shape, when ``writer`` can keep or link each of their files as it was written
+    (``Writer.relink``; with no writer, they are kept without a look); the others, still to
+    be written."""
     rest: list[Finished] = []
     for job in jobs:
         key = job.outputs + shape_keys[_shape(job)]
         stamps = known.get(key)
-        if stamps is None:
+        if stamps is None or (writer is not None and not writer.relink(stamps)):
             rest.append(job)
             continue
         manifest[key] = stamps
-        tally.linked += len(stamps)
-        tally.size += sum(stamp[1] for stamp in stamps)
+        if writer is None:
+            tally.linked += len(stamps)
+            tally.size += sum(stamp[1] for stamp in stamps)
+    if writer is not None:
+        tally.add(writer.tally)
     return rest
 
 
@@ -296,10 +312,15 @@ def write_profiles(finished: Sequence[Finished], shapes: Mapping[ShapeKey, list[
     setup = _Setup(shapes, context, root, previous, recycled, directory_urls, shape_keys)
     known: Manifest = last if isinstance(last, dict) else {}
     tally, manifest = Tally(), Manifest()
-    if trusted and known:
-        # The last site is the last build's own, updated in place: what it wrote for a
-        # profile whose outputs and shape are the same is there still, untouched.
-        jobs = _keep_written(jobs, shape_keys, known, tally, manifest)
+    if known and (trusted or recycled):
+        # What the last build wrote for a profile whose outputs and shape are the same is
+        # kept where it is: in the served site updated in place (``trusted``, without a look)
+        # or in the folders taken from an older site when each file is as it was written,
+        # its other files linked from the previous site (here: a stat or a link a file is
+        # cheaper than sending the profile to a worker).
+        keeper = None if trusted else Writer(root, previous, recycled)
+        jobs = _keep_written(jobs, shape_keys, known, tally=tally, manifest=manifest,
+                             writer=keeper)
     if len(jobs) < PARALLEL_THRESHOLD or worker_count() < 2:
         done, written = _write_chunk(jobs, setup, known)
         tally.add(done)

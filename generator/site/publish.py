@@ -225,7 +225,7 @@ class Staging:
 
 def take(source: Path, root: Path, folder: str, names: set[str], files: set[str]) -> int:
     """Move the subfolders ``names`` of ``source/folder`` to ``root/folder``, emptied of
-    anything but the regular files named ``files``; the rest of ``source/folder`` is removed.
+    anything not named in ``files`` (``_only_files``); the rest of ``source/folder`` is removed.
     Nothing is taken when ``root`` already has ``folder``. How many folders were taken."""
     origin, target = source / folder, root / folder
     if os.path.lexists(target):
@@ -252,13 +252,17 @@ def take(source: Path, root: Path, folder: str, names: set[str], files: set[str]
 
 
 def _only_files(folder: Path, files: set[str]) -> None:
-    """Leave only the regular files named ``files`` in ``folder``."""
-    with os.scandir(folder) as entries:
-        for entry in entries:
-            if entry.is_dir(follow_symlinks=False):
-                shutil.rmtree(entry.path, ignore_errors=True)
-            elif entry.name not in files or not entry.is_file(follow_symlinks=False):
-                Path(entry.path).unlink()
+    """Leave only the entries named ``files`` in ``folder``: one of them that is not a
+    regular file, or not as the last build wrote it, is replaced when the new build writes
+    it (``generator.site.bulk.Writer``). A folder is listed, not each entry looked at."""
+    for name in os.listdir(folder):  # noqa: PTH208 - names only: no Path for each entry
+        if name in files:
+            continue
+        path = folder / name
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink()
 
 
 def remove_later(path: Path) -> None:

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from generator.site import publish
+from generator.site.bulk import Writer
 from generator.site.publish import PAUSE_ENV, PublishError, leftovers, spares, stage
 from tests.site.helpers import EPOCH, ROOT, project_copy, settled
 
@@ -130,6 +131,7 @@ _KILLED_FALLBACK = """
 import sys
 from pathlib import Path
 from generator.site import publish
+from generator.site.bulk import Writer
 publish.exchange = None
 staging = publish.stage(Path(sys.argv[1]))
 (staging.path / "index.html").write_text("new", encoding="utf-8")
@@ -355,3 +357,29 @@ def test_git_ignores_the_folders_a_build_keeps_beside_its_site(folder: str) -> N
     found = subprocess.run(["git", "check-ignore", "--no-index", "-q", folder],
                            cwd=ROOT, check=False)
     assert found.returncode == 0, folder
+
+
+def test_folders_taken_from_a_spare_keep_only_what_a_build_writes_there(tmp_path: Path) -> None:
+    """A partner folder taken from an older site keeps only the names a build writes there;
+    whatever else sits under such a name (a link, a folder) is replaced by the writer, and
+    folders of partners gone are not taken."""
+    spare, new = tmp_path / "spare", tmp_path / "new"
+    _tree(spare, {"partners/kept/index.html": "page", "partners/kept/stray.txt": "x",
+                  "partners/kept/sub/deep.html": "y", "partners/gone/index.html": "old",
+                  "partners/odd/badge.svg": "real"})
+    (spare / "partners" / "kept" / "badge.svg").symlink_to(tmp_path / "elsewhere.svg")
+    (spare / "partners" / "odd" / "index.html").mkdir()
+    (tmp_path / "elsewhere.svg").write_text("outside", encoding="utf-8")
+    new.mkdir()
+    assert publish.take(spare, new, "partners", {"kept", "odd"},
+                        {"index.html", "badge.svg"}) == 2
+    partners = new / "partners"
+    assert sorted(p.name for p in partners.iterdir()) == ["kept", "odd"]
+    assert sorted(p.name for p in (partners / "kept").iterdir()) == ["badge.svg", "index.html"]
+    writer = Writer(new, None, recycled=True)
+    writer.write("partners/kept/badge.svg", b"<svg/>")
+    writer.write("partners/odd/index.html", b"<html></html>")
+    assert not (partners / "kept" / "badge.svg").is_symlink()
+    assert (partners / "kept" / "badge.svg").read_bytes() == b"<svg/>"
+    assert (partners / "odd" / "index.html").read_bytes() == b"<html></html>"
+    assert (tmp_path / "elsewhere.svg").read_text(encoding="utf-8") == "outside"
