@@ -177,10 +177,11 @@ def _builds(log: Path) -> int:
 
 
 def _settled(log: Path, quiet: float = 2.0) -> bool:
-    """Whether every rebuild the server started has ended, and none started for ``quiet``
-    seconds."""
+    """Whether the server's last rebuild has ended, its site shown to the browsers, and the
+    server has logged nothing else for ``quiet`` seconds (requests aside)."""
     text = log.read_text(encoding="utf-8")
-    if text.count("Building documentation...") != text.count("Documentation built in"):
+    lines = [line for line in text.splitlines() if '"GET ' not in line]
+    if not lines or "Reloading browsers" not in lines[-1]:
         return False
     time.sleep(quiet)
     return log.read_text(encoding="utf-8") == text
