@@ -318,6 +318,11 @@ class IndexMemo:
         return len(self._now)
 
 
+def _make(key: object, make: Callable[[], Any]) -> Any:
+    """``IndexMemo.get`` without a memo: the value made afresh."""
+    return make()
+
+
 def build_locator_index(catalog: Catalog | PieceCatalog, facets: Sequence[Facet],
                         results: Sequence[FacetResult],
                         memo: IndexMemo | None = None) -> LocatorIndex:
@@ -334,9 +339,10 @@ def build_locator_index(catalog: Catalog | PieceCatalog, facets: Sequence[Facet]
     # Per facet: its values in display order, and each partner's value numbers.
     lists = [(result.name, [v.value for v in result.values]) for result in results]
     codes = {name: {v: i for i, v in enumerate(values)} for name, values in lists}
-    if memo is None:
-        memo = IndexMemo()
-    memo.begin(tuple((name, tuple(values)) for name, values in lists))
+    # Without a memo nothing is kept: a single build would only hold every key to its end.
+    remember: Callable[[object, Callable[[], Any]], Any] = _make if memo is None else memo.get
+    if memo is not None:
+        memo.begin(tuple((name, tuple(values)) for name, values in lists))
     readers = [(by_name[name].values_of, codes[name], len(values)) for name, values in lists]
 
     def coded(piece: Piece) -> tuple[tuple[list[int], bytes], ...]:
@@ -347,14 +353,14 @@ def build_locator_index(catalog: Catalog | PieceCatalog, facets: Sequence[Facet]
             out.append((numbers, _row_codes(size, numbers)))
         return tuple(out)
 
-    partners = [memo.get(e, partial(coded, e)) for e in entries]
+    partners = [remember(e, partial(coded, e)) for e in entries]
     facet_values = [(name, values, [p[i][0] for p in partners])
                     for i, (name, values) in enumerate(lists)]
     columns = [[p[i][1] for p in partners] for i in range(len(lists))]
 
     def kept_set(numbers: list[int]) -> bytes:
         key = ("set", count, tuple(numbers))
-        return memo.get(key, lambda: id_set(numbers, count))  # type: ignore[no-any-return]
+        return remember(key, lambda: id_set(numbers, count))  # type: ignore[no-any-return]
 
     def store(kind: str, content: bytes, suffix: str) -> str:
         name = _named(kind, content, suffix)
@@ -383,7 +389,7 @@ def build_locator_index(catalog: Catalog | PieceCatalog, facets: Sequence[Facet]
     def cards_of(chunk: Sequence[Piece]) -> bytes:
         return _json([card_record(e, codes) for e in chunk])
 
-    contents = [memo.get(("cards", chunk), partial(cards_of, chunk)) for chunk in chunks]
+    contents = [remember(("cards", chunk), partial(cards_of, chunk)) for chunk in chunks]
     digest = hashlib.sha256(b"\n".join(contents)).hexdigest()[:10]
     for number, content in enumerate(contents):
         files[f"{DATA_DIR}cards-{digest}-{number}.json"] = content
@@ -393,7 +399,7 @@ def build_locator_index(catalog: Catalog | PieceCatalog, facets: Sequence[Facet]
 
     def term_line(term: str) -> str:
         in_name, in_other = postings[term]
-        return memo.get(("term", term, tuple(in_name), tuple(in_other)),  # type: ignore[no-any-return]
+        return remember(("term", term, tuple(in_name), tuple(in_other)),  # type: ignore[no-any-return]
                         lambda: f"{term}\t{gaps(in_name)}\t{gaps(in_other)}")
 
     lines = [(t, term_line(t)) for t in sorted(postings)]

@@ -445,9 +445,12 @@ class PartnerLocatorPlugin(BasePlugin[PartnerLocatorConfig]):  # type: ignore[no
         if self.aside is not None:
             remove_later(self.aside)
             self.aside = None
-        if self.command == "serve" and self.site_dir is not None:
-            # MkDocs removes the served folder next, file by file, before the server exits.
-            _hand_over_removal(self.site_dir)
+        if self.command == "serve" and self.site_dir is not None \
+                and (served := _set_aside(self.site_dir, "removed")) is not None:
+            # MkDocs removes the served folder next, file by file, before the server exits
+            # (minutes for 100,000 partners): it finds it empty, and a process of its own
+            # removes what it held.
+            remove_later(served)
 
     def _prune(self, config: MkDocsConfig, target: Path) -> None:
         """Drop what no build has used for a week from a kept cache."""
@@ -899,22 +902,10 @@ def plan_name(context: Context, target: Path) -> str:
     return "p" + digest(context.site, os.path.realpath(target))
 
 
-def _hand_over_removal(site_dir: Path) -> None:
-    """Leave an empty folder at ``site_dir`` and remove what it held in a process of its own
-    (``remove_later``): a served site of 100,000 partners takes minutes to remove."""
-    held = site_dir.with_name(f".{site_dir.name}.removed")
-    try:
-        site_dir.rename(held)
-        site_dir.mkdir(mode=0o700)
-    except OSError:
-        return
-    remove_later(held)
-
-
-def _set_aside(site_dir: Path) -> Path | None:
-    """Move a served site's folder aside and leave an empty one in its place, with the same
-    mode (MkDocs serves from a folder only its user can read)."""
-    aside = site_dir.with_name(f".{site_dir.name}.previous")
+def _set_aside(site_dir: Path, kind: str = "previous") -> Path | None:
+    """Move a served site's folder aside (to ``.<name>.<kind>``) and leave an empty one in
+    its place, with the same mode (MkDocs serves from a folder only its user can read)."""
+    aside = site_dir.with_name(f".{site_dir.name}.{kind}")
     if os.path.lexists(aside):
         shutil.rmtree(aside, ignore_errors=True)
     try:
