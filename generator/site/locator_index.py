@@ -18,8 +18,9 @@ filtered view grow with the partners it touches rather than with the whole catal
 - ``award-<hash>.json``: each partner's days since its latest award, for "most recently
   awarded"; fetched only for that order.
 - ``cards-<digest>-<number>.json``: what a result card shows, for ``CARDS_PER_CHUNK``
-  partners in a row; fetched only for partners on screen. The digest is a hash of every chunk,
-  so the index names them all with one value.
+  partners in a row; fetched only for partners on screen. The digest is a hash of the chunks
+  of its group of ``CHUNKS_PER_DIGEST``, so the index names a hundred chunks with one value,
+  and a partner changed renames only the chunks of its group.
 - ``names.json``, under a fixed name: the card chunk and term shard files and the stop words,
   for the header search of every page (which cannot know the hashed name of the index).
 - ``terms-<hash>.txt``: an inverted index of the words of names, summaries and cities, split
@@ -58,6 +59,8 @@ if TYPE_CHECKING:
 DATA_DIR = "assets/partner-locator/data/"
 #: Partners per card chunk: a first screen of scattered results fetches at most one chunk a card.
 CARDS_PER_CHUNK = 25
+#: Card chunks that share a digest in their names: 1,000 partners.
+CHUNKS_PER_DIGEST = 40
 #: A term shard larger than this (uncompressed bytes) is split by the next letter.
 SHARD_LIMIT = 24_000
 #: The words of a term shard are grouped further for their rows: a group whose words find more
@@ -382,18 +385,20 @@ def build_locator_index(catalog: Catalog | PieceCatalog, facets: Sequence[Facet]
         })
     everyone = store("rows", rows_file(columns, range(count)), ".bin")
 
-    # Chunks are named by a hash of all of them and their number, so the index need not list
-    # thousands of names: ``cards-<digest>-<number>.json``.
+    # Chunks are named by a hash of their group's chunks and their number, so the index need
+    # not list thousands of names: ``cards-<digest>-<number>.json``.
     chunks = [entries[start:start + CARDS_PER_CHUNK] for start in range(0, count, CARDS_PER_CHUNK)]
 
     def cards_of(chunk: Sequence[Piece]) -> bytes:
         return _json([card_record(e, codes) for e in chunk])
 
     contents = [remember(("cards", chunk), partial(cards_of, chunk)) for chunk in chunks]
-    digest = hashlib.sha256(b"\n".join(contents)).hexdigest()[:10]
+    digests = [hashlib.sha256(b"\n".join(contents[start:start + CHUNKS_PER_DIGEST]))
+               .hexdigest()[:10] for start in range(0, len(contents), CHUNKS_PER_DIGEST)]
     for number, content in enumerate(contents):
-        files[f"{DATA_DIR}cards-{digest}-{number}.json"] = content
-    cards = {"size": CARDS_PER_CHUNK, "chunks": len(contents), "digest": digest}
+        files[f"{DATA_DIR}cards-{digests[number // CHUNKS_PER_DIGEST]}-{number}.json"] = content
+    cards = {"size": CARDS_PER_CHUNK, "chunks": len(contents), "group": CHUNKS_PER_DIGEST,
+             "digests": digests}
 
     postings = _term_postings(entries)
 

@@ -169,7 +169,8 @@ def test_the_locator_points_at_its_search_data(site: Path, flat_site: Path) -> N
         data = json.loads(index.read_text(encoding="utf-8"))
         folder = index.parent
         cards = data["cards"]
-        chunks = [f"cards-{cards['digest']}-{n}.json" for n in range(cards["chunks"])]
+        chunks = [f"cards-{cards['digests'][n // cards['group']]}-{n}.json"
+            for n in range(cards["chunks"])]
         for name in [*chunks, *data["terms"].values()]:
             assert (folder / name).is_file(), name
     assert not (site / "pagefind").exists()

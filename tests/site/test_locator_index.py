@@ -18,6 +18,7 @@ from generator.load import load_folder
 from generator.site import locator_index
 from generator.site.locator_index import (
     CARDS_PER_CHUNK,
+    CHUNKS_PER_DIGEST,
     DATA_DIR,
     NAMES_PATH,
     IndexMemo,
@@ -96,7 +97,8 @@ def read_rows(content: bytes, sizes: list[int], rows: int) -> list[list[list[int
 
 def chunk_names(data: dict[str, Any]) -> list[str]:
     cards = data["cards"]
-    return [f"cards-{cards['digest']}-{n}.json" for n in range(cards["chunks"])]
+    return [f"cards-{cards['digests'][n // cards['group']]}-{n}.json"
+            for n in range(cards["chunks"])]
 
 
 def read_gaps(text: str) -> list[int]:
@@ -259,9 +261,13 @@ def test_files_are_named_by_their_bytes_and_built_the_same_twice(
     assert again == index
     data = read_index(index)
     chunks = chunk_names(data)
-    # Card chunks carry a hash of every chunk and their number; each other file its own hash.
-    digest = hashlib.sha256(b"\n".join(index.files[DATA_DIR + c] for c in chunks)).hexdigest()
-    assert data["cards"]["digest"] == digest[:10]
+    # Card chunks carry a hash of their group's chunks and their number; each other file its
+    # own hash.
+    group = data["cards"]["group"]
+    assert group == CHUNKS_PER_DIGEST
+    groups = [chunks[start:start + group] for start in range(0, len(chunks), group)]
+    assert data["cards"]["digests"] == [hashlib.sha256(b"\n".join(
+        index.files[DATA_DIR + c] for c in names)).hexdigest()[:10] for names in groups]
     assert len(chunks) == -(-len(catalog.entries) // CARDS_PER_CHUNK)
     for path, content in index.files.items():
         assert path.startswith(DATA_DIR)
@@ -353,3 +359,22 @@ def test_an_index_from_an_earlier_builds_memo_is_the_index_made_afresh(
     once = IndexMemo()
     _index_of(steps[-1], once)
     assert len(memo) == len(once)  # one build's worth, not every build's
+
+
+def test_a_summary_edit_renames_only_the_card_chunks_of_its_group(
+        catalog: Catalog, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Card chunks share a digest by groups: an edit of one partner's card renames the chunks
+    of its group and no other, so a rebuild writes and a browser fetches those only."""
+    monkeypatch.setattr(locator_index, "CHUNKS_PER_DIGEST", 1)
+    start = PieceCatalog.of(catalog, UrlStyle())
+    assert len(start.entries) > CARDS_PER_CHUNK  # at least two chunks, in groups of one
+    last = start.entries[-1]
+    edited = replace(start, entries=(*start.entries[:-1], last._replace(
+        snippet="A summary written again.", in_other=("summary", "written", "again"))))
+    before, after = _index_of(start), _index_of(edited)
+    old, new = chunk_names(read_index(before)), chunk_names(read_index(after))
+    assert len(old) == len(new) > 1
+    assert old[:-1] == new[:-1]
+    assert old[-1] != new[-1]
+    for name in new:
+        assert DATA_DIR + name in after.files

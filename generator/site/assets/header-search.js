@@ -86,7 +86,7 @@
 
   function loadChunk(data, number) {
     return cached(chunks, number, async () => (
-      await fetchOk(new URL(`cards-${data.cards.digest}-${number}.json`, namesUrl).href)).json());
+      await fetchOk(new URL(`cards-${data.cards.digests[Math.floor(number / data.cards.group)]}-${number}.json`, namesUrl).href)).json());
   }
 
   function numbers(text) {

@@ -310,7 +310,7 @@
 
   function loadChunk(index, number) {
     return cached(index.chunks, number, async () => {
-      const file = new URL(`cards-${index.cards.digest}-${number}.json`, index.url).href;
+      const file = new URL(`cards-${index.cards.digests[Math.floor(number / index.cards.group)]}-${number}.json`, index.url).href;
       return (await fetchOk(file)).json();
     });
   }
