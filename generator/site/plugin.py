@@ -17,6 +17,7 @@ Profiles and directory lists, thousands of pages, are written in ``on_post_build
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import os
@@ -27,7 +28,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from jinja2 import Environment
 from markupsafe import Markup, escape
@@ -69,6 +70,7 @@ from generator.site.prepare import (
     Finished,
     Outputs,
     Prepared,
+    Seen,
     build_pool,
     entry_of,
     outputs_of,
@@ -92,7 +94,7 @@ from generator.site.theme_pages import (
     shape_of,
 )
 from generator.site.urls import UrlStyle
-from generator.site.watch import watch_natively
+from generator.site.watch import Changes, watch_natively
 
 log = logging.getLogger("mkdocs.plugins.partner-locator")
 MIB = 1024 * 1024
@@ -136,6 +138,29 @@ def front_matter(meta: dict[str, Any]) -> str:
 def bundle(sources: Sequence[Path]) -> bytes:
     """The files of one published asset, one after the other, each ending in a new line."""
     return b"".join(s.read_bytes().rstrip(b"\n") + b"\n" for s in sources)
+
+
+class _CopiedWhenNewer(File):
+    """A file of the theme or of ``docs/``, copied into a served site kept in place only
+    when its source is newer than the copy there, as ``mkdocs serve --dirty`` does: the
+    theme's several hundred files are not copied again at every rebuild."""
+
+    def copy_file(self, dirty: bool = False) -> None:
+        super().copy_file(dirty=True)
+
+
+class _WrittenWhenChanged(File):
+    """A generated file of a served site kept in place, written only when its bytes differ
+    from what the last build wrote there (``written``: a digest by destination)."""
+
+    written: dict[str, bytes]
+
+    def copy_file(self, dirty: bool = False) -> None:
+        made = hashlib.blake2b(self.content_bytes, digest_size=16).digest()
+        if self.written.get(self.dest_uri) == made and Path(self.abs_dest_path).is_file():
+            return
+        super().copy_file(dirty)
+        self.written[self.dest_uri] = made
 
 
 class PartnerLocatorPlugin(BasePlugin[PartnerLocatorConfig]):  # type: ignore[no-untyped-call]
@@ -189,8 +214,13 @@ class PartnerLocatorPlugin(BasePlugin[PartnerLocatorConfig]):  # type: ignore[no
         #: Under ``mkdocs serve`` with a cache folder: its largest records, held in memory
         #: between rebuilds and saved when the server stops.
         self.held: Held | None = None
-        #: Under ``mkdocs serve``: the partners' folder's watcher (``on_serve``).
+        #: Under ``mkdocs serve``: the partners' folder's watcher (``on_serve``), what it saw
+        #: change, and what the last build listed of the folder.
         self.observer: BaseObserver | None = None
+        self.changes: Changes | None = None
+        self.seen: Seen | None = None
+        #: Under ``mkdocs serve``: a digest of each generated file the last build wrote.
+        self.written: dict[str, bytes] = {}
         #: Under ``mkdocs serve``: what the last rebuild of the locator's index worked out.
         self.index_memo: IndexMemo | None = None
         self.held_root: Path | None = None
@@ -255,8 +285,13 @@ class PartnerLocatorPlugin(BasePlugin[PartnerLocatorConfig]):  # type: ignore[no
             results_per_page=self.config.results_per_page,
             browse_page_size=self.config.browse_page_size,
         )
+        changed = self.changes.take() if self.changes is not None \
+            and self.observer is not None else None
         self.prepared = prepare(self.partners_dir, self.as_of, options, _site_url(config),
-                                self.store, pool=self.pool, held=self.held)
+                                self.store, pool=self.pool, held=self.held,
+                                seen=self.seen if self.held is not None else None,
+                                changed=changed)
+        self.seen = self.prepared.seen if self.held is not None else None
         result = self.prepared.result
         if not result.ok:
             error = DataError(list(result.diagnostics))
@@ -318,6 +353,19 @@ class PartnerLocatorPlugin(BasePlugin[PartnerLocatorConfig]):  # type: ignore[no
             self._add(files, File.generated(config, HEADER_LOGO, content=logo))
         return unused_theme_files_removed(files, config)
 
+    def _write_only_changes(self, files: Files) -> None:
+        """In a served site kept in place, have MkDocs copy the theme's files only when they
+        are newer and write generated files only when their bytes changed since the last
+        build (several hundred files a rebuild otherwise)."""
+        for file in files:
+            if type(file) is not File or file.is_documentation_page():
+                continue
+            if file.generated_by is None:
+                file.__class__ = _CopiedWhenNewer
+            elif file.abs_src_path is None:  # its content is in memory
+                file.__class__ = _WrittenWhenChanged
+                cast(_WrittenWhenChanged, file).written = self.written
+
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig,
                          files: Files) -> str:
         """Generated pages get their titles; hand-written pages get their markers expanded."""
@@ -376,7 +424,8 @@ class PartnerLocatorPlugin(BasePlugin[PartnerLocatorConfig]):  # type: ignore[no
         it and the system can."""
         partners = self.partners_dir.resolve()
         if self.observer is None and any(Path(p).resolve() == partners for p in config.watch):
-            self.observer = watch_natively(server, os.fspath(partners))
+            self.changes = Changes(os.fspath(partners))
+            self.observer = watch_natively(server, os.fspath(partners), self.changes)
             if self.observer is not None:
                 config.watch = [p for p in config.watch if Path(p).resolve() != partners]
         return server
@@ -391,6 +440,11 @@ class PartnerLocatorPlugin(BasePlugin[PartnerLocatorConfig]):  # type: ignore[no
         if self.command == "serve":
             self._produced.update(f.dest_uri for f in files)
             self._produced.update(self._theme_outputs(config))
+            # Here the theme's files are among the files, as they were not in on_files.
+            if self.in_place:
+                self._write_only_changes(files)
+            else:
+                self.written = {}
         return env
 
     @event_priority(-100)  # after every other plugin has written its files
@@ -442,6 +496,7 @@ class PartnerLocatorPlugin(BasePlugin[PartnerLocatorConfig]):  # type: ignore[no
         if self.observer is not None:
             self.observer.stop()
             self.observer = None
+        self.changes, self.seen = None, None
         if self.aside is not None:
             remove_later(self.aside)
             self.aside = None

@@ -63,6 +63,8 @@ from generator.checks import ProgramIds
 from generator.diagnostics import Diagnostic
 from generator.facets import facet_registry
 from generator.load import (
+    PROGRAM_FILE,
+    FolderStart,
     LoadResult,
     begin_folder,
     display_path,
@@ -290,6 +292,29 @@ def _finish_chunk(paths: list[Path], names: list[list[str]], context: Context) -
     return results
 
 
+@dataclass(frozen=True)
+class Changed:
+    """What a watcher of a folder saw change since the last build: the names of the files
+    written, added, removed or renamed in it, and whether its listing changed (an entry
+    added, removed or renamed, or something in a subfolder)."""
+
+    names: frozenset[str]
+    listing: bool
+
+
+@dataclass(frozen=True)
+class Seen:
+    """What a build listed of a folder, for the next one told what changed (``Changed``):
+    the folder's start (``begin_folder``), its other files by stem, and each partner file's
+    stamps, for the ledger ``ledger``."""
+
+    folder: str
+    ledger: str
+    start: FolderStart
+    beside: dict[str, list[str]]
+    stamps: dict[str, tuple[Stamp, tuple[tuple[str, Stamp], ...]] | None]
+
+
 @dataclass
 class Prepared:
     """A folder loaded and finished: the load's outcome, and its valid partners' rows."""
@@ -301,16 +326,30 @@ class Prepared:
     ledger: str | None = None
     #: How many partner files were read: the others were unchanged since the ledger.
     read: int = 0
+    #: What was listed, for the next build of a server that watches the folder.
+    seen: Seen | None = None
 
 
 def prepare(folder: Path, as_of: date, options: SiteOptions, site_url: str | None,
             store: Store, *, pool: Executor | None = None,
-            held: Held | None = None) -> Prepared:
+            held: Held | None = None, seen: Seen | None = None,
+            changed: Changed | None = None) -> Prepared:
     """Load, check and finish every partner of a folder, through the store (in ``pool``'s
     worker processes when there are many files to read; without one, forked now), its ledger
-    ``held`` in memory between the rebuilds of a server."""
+    ``held`` in memory between the rebuilds of a server.
+
+    A server that watches the folder passes what its last build ``seen`` and what
+    ``changed`` since: then only the files named there are looked at again (and the folder
+    listed again only when its listing changed)."""
     now = time.time_ns()
-    start = begin_folder(folder)
+    if seen is not None and (changed is None or PROGRAM_FILE in changed.names
+                             or seen.folder != os.path.realpath(folder)):
+        seen = None
+    if seen is not None and changed is not None and not changed.listing:
+        program, ids, listed, found, raw = seen.start
+        start: FolderStart | LoadResult = (program, ids, listed, list(found), raw)
+    else:
+        start = begin_folder(folder)
     if isinstance(start, LoadResult):
         return Prepared(start, ())
     program, ids, files, diagnostics, program_bytes = start
@@ -322,12 +361,25 @@ def prepare(folder: Path, as_of: date, options: SiteOptions, site_url: str | Non
     site = digest(base, repr(options), site_url or "")
     context = Context(program, ids, as_of, options, site_url, base, site, store.root)
     name_letter(name_key("a"))  # the collation tables, loaded once before workers start
-    beside = _beside(folder)
-    names = [beside.get(p.stem, []) for p in yml]
     ledger = "l" + digest(site, os.path.realpath(folder))
+    if seen is not None and seen.ledger != ledger:
+        seen = None
+    beside = seen.beside if seen is not None and changed is not None and not changed.listing \
+        else _beside(folder)
+    names = [beside.get(p.stem, []) for p in yml]
     last = store.get(ledger) if held is None else held.get(store, ledger)
     lines: dict[str, _Line] = last if isinstance(last, dict) else {}
-    stamps = [_stamps(path, n) for path, n in zip(yml, names, strict=True)]
+    if seen is None or changed is None:
+        stamps = [_stamps(path, n) for path, n in zip(yml, names, strict=True)]
+    else:
+        # Only what the watcher named is looked at again; the others keep last build's stamps.
+        again = {name.rpartition(".")[0] for name in changed.names}
+        stamps = []
+        for path, n in zip(yml, names, strict=True):
+            if path.stem in again or path.name not in seen.stamps:
+                stamps.append(_stamps(path, n))
+            else:
+                stamps.append(seen.stamps[path.name])
     results: list[_Result | None] = []
     todo: list[int] = []
     for number, (path, stamp) in enumerate(zip(yml, stamps, strict=True)):
@@ -350,11 +402,14 @@ def prepare(folder: Path, as_of: date, options: SiteOptions, site_url: str | Non
             held.put(ledger, kept)
     loaded = ((path, written, finished, found)
               for path, (written, finished, found, _, _) in zip(yml, done, strict=True))
+    after = Seen(os.path.realpath(folder), ledger, (program, ids, files, list(diagnostics),
+                                                    program_bytes), beside,
+                 {path.name: stamp for path, stamp in zip(yml, stamps, strict=True)})
     valid, diagnostics_all = finish_folder(folder, program, files, diagnostics, loaded)
     result = LoadResult(program, (), diagnostics_all, len(files), folder)
     if not result.ok:
-        return Prepared(result, (), None, ledger, len(todo))
-    return Prepared(result, tuple(valid), context, ledger, len(todo))
+        return Prepared(result, (), None, ledger, len(todo), after)
+    return Prepared(result, tuple(valid), context, ledger, len(todo), after)
 
 
 def _stamp(path: Path | str) -> Stamp | None:
