@@ -140,13 +140,29 @@ def bundle(sources: Sequence[Path]) -> bytes:
     return b"".join(s.read_bytes().rstrip(b"\n") + b"\n" for s in sources)
 
 
-class _CopiedWhenNewer(File):
-    """A file of the theme or of ``docs/``, copied into a served site kept in place only
-    when its source is newer than the copy there, as ``mkdocs serve --dirty`` does: the
-    theme's several hundred files are not copied again at every rebuild."""
+class _CopiedWhenChanged(File):
+    """A file of the theme or of ``docs/``, copied into a served site kept in place only when
+    its source is another file than the last build copied there, or the same file changed
+    (size, times or inode): the theme's several hundred files are not copied at every
+    rebuild. A file that replaces another keeps none of its stamp, even when it is older."""
+
+    copied: dict[str, tuple[str, int, int, int, int]]
 
     def copy_file(self, dirty: bool = False) -> None:
-        super().copy_file(dirty=True)
+        source = self.abs_src_path
+        try:
+            info = Path(source).stat() if source is not None else None
+        except OSError:
+            info = None
+        stamp = None if info is None or source is None else \
+            (source, info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
+        if stamp is not None and self.copied.get(self.dest_uri) == stamp \
+                and Path(self.abs_dest_path).is_file():
+            return
+        self.copied.pop(self.dest_uri, None)
+        super().copy_file(dirty)
+        if stamp is not None:
+            self.copied[self.dest_uri] = stamp
 
 
 class _WrittenWhenChanged(File):
@@ -221,6 +237,8 @@ class PartnerLocatorPlugin(BasePlugin[PartnerLocatorConfig]):  # type: ignore[no
         self.seen: Seen | None = None
         #: Under ``mkdocs serve``: a digest of each generated file the last build wrote.
         self.written: dict[str, bytes] = {}
+        #: Under ``mkdocs serve``: the source and stamp of each file the last builds copied.
+        self.copied: dict[str, tuple[str, int, int, int, int]] = {}
         #: Under ``mkdocs serve``: what the last rebuild of the locator's index worked out.
         self.index_memo: IndexMemo | None = None
         self.held_root: Path | None = None
@@ -361,7 +379,8 @@ class PartnerLocatorPlugin(BasePlugin[PartnerLocatorConfig]):  # type: ignore[no
             if type(file) is not File or file.is_documentation_page():
                 continue
             if file.generated_by is None:
-                file.__class__ = _CopiedWhenNewer
+                file.__class__ = _CopiedWhenChanged
+                cast(_CopiedWhenChanged, file).copied = self.copied
             elif file.abs_src_path is None:  # its content is in memory
                 file.__class__ = _WrittenWhenChanged
                 cast(_WrittenWhenChanged, file).written = self.written
@@ -444,7 +463,7 @@ class PartnerLocatorPlugin(BasePlugin[PartnerLocatorConfig]):  # type: ignore[no
             if self.in_place:
                 self._write_only_changes(files)
             else:
-                self.written = {}
+                self.written, self.copied = {}, {}
         return env
 
     @event_priority(-100)  # after every other plugin has written its files

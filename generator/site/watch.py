@@ -55,6 +55,8 @@ class Changes:
         self._listing = False
         # Until the first take, nothing is known: events before the watcher started are lost.
         self._unknown = True
+        # The folder itself was removed or renamed: its watch went with it.
+        self._gone = False
         _LIVE.add(self)
 
     def note(self, event: FileSystemEvent) -> bool:
@@ -62,6 +64,11 @@ class Changes:
         kind = event.event_type
         if kind not in CHANGES or (event.is_directory and kind not in _LISTING):
             return False
+        if event.is_directory and kind != "created" \
+                and os.path.normpath(os.fsdecode(event.src_path)) == self.folder:
+            with self._lock:
+                self._gone = True
+            return True
         paths = [event.src_path, getattr(event, "dest_path", "") or ""]
         with self._lock:
             for path in (os.fsdecode(p) for p in paths if p):
@@ -80,9 +87,15 @@ class Changes:
             self._unknown = True
 
     def take(self) -> Changed | None:
-        """What changed since the last take (None: it cannot be known), and start afresh."""
+        """What changed since the last take, and start afresh. None when it cannot be known,
+        and when nothing changed here: a rebuild asked for by something else (a page of
+        ``docs/``, a file the system does not report, such as one edited through a hard link
+        from elsewhere or on some network mounts) looks at everything, as without a watcher.
+        Always None once the folder itself was removed or renamed."""
         with self._lock:
-            changed = None if self._unknown else Changed(frozenset(self._names), self._listing)
+            changed = None if self._unknown or self._gone \
+                or not (self._names or self._listing) \
+                else Changed(frozenset(self._names), self._listing)
             self._names, self._listing, self._unknown = set(), False, False
         return changed
 

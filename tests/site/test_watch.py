@@ -10,11 +10,15 @@ import threading
 import time
 from datetime import date
 from pathlib import Path
+from typing import cast
 
 import pytest
+from mkdocs.structure.files import File
 from watchdog.events import (
     DirCreatedEvent,
+    DirDeletedEvent,
     DirModifiedEvent,
+    DirMovedEvent,
     FileClosedEvent,
     FileClosedNoWriteEvent,
     FileCreatedEvent,
@@ -25,6 +29,7 @@ from watchdog.events import (
 )
 
 from generator.site.common import SiteOptions
+from generator.site.plugin import _CopiedWhenChanged
 from generator.site.prepare import Changed, Prepared, prepare
 from generator.site.store import Held, Store
 from generator.site.watch import Changes, watch_natively
@@ -38,11 +43,11 @@ def test_changes_name_the_files_written_and_say_when_the_listing_moved(tmp_path:
     folder = os.fspath(tmp_path)
     changes = Changes(folder)
     assert changes.take() is None  # events before the watcher started are unknown
-    assert changes.take() == Changed(frozenset(), False)
     for quiet in (FileOpenedEvent(f"{folder}/a.yml"), FileClosedNoWriteEvent(f"{folder}/a.yml"),
                   DirModifiedEvent(folder)):
         assert not changes.note(quiet)
-    assert changes.take() == Changed(frozenset(), False)
+    # Nothing changed here: the rebuild was asked for by something else, and looks at all.
+    assert changes.take() is None
 
     assert changes.note(FileModifiedEvent(f"{folder}/a.yml"))
     assert changes.note(FileClosedEvent(f"{folder}/a.svg"))
@@ -68,7 +73,49 @@ def test_events_the_system_dropped_make_the_next_rebuild_look_at_everything(
     logging.getLogger("watchdog.observers.inotify_c").warning(
         "Inotify queue overflowed; filesystem events were lost")
     assert changes.take() is None
-    assert changes.take() == Changed(frozenset(), False)
+    changes.note(FileModifiedEvent(f"{tmp_path}/a.yml"))
+    assert changes.take() == Changed(frozenset({"a.yml"}), False)
+
+
+def test_a_folder_removed_or_renamed_makes_every_rebuild_look_at_everything(
+        tmp_path: Path) -> None:
+    folder = os.fspath(tmp_path / "partners")
+    for gone in (DirDeletedEvent(folder), DirMovedEvent(folder, f"{folder}.old")):
+        changes = Changes(folder)
+        changes.take()
+        assert changes.note(gone)
+        for _ in range(3):
+            changes.note(FileModifiedEvent(f"{folder}/a.yml"))
+            assert changes.take() is None  # its watch went with it
+
+
+def test_served_theme_files_are_copied_again_when_their_source_changes_in_any_way(
+        tmp_path: Path) -> None:
+    """A file replaced by an older one, or an override removed (another source for the same
+    file of the site), is copied; an unchanged one is not."""
+    docs, theme, site = tmp_path / "docs", tmp_path / "theme", tmp_path / "site"
+    for folder in (docs, theme, site):
+        (folder / "img").mkdir(parents=True)
+    copied: dict[str, tuple[str, int, int, int, int]] = {}
+
+    def copy(src_dir: Path) -> bytes:
+        file = File("img/a.svg", os.fspath(src_dir), os.fspath(site), use_directory_urls=True)
+        file.__class__ = _CopiedWhenChanged
+        cast(_CopiedWhenChanged, file).copied = copied
+        file.copy_file()
+        return (site / "img" / "a.svg").read_bytes()
+
+    (theme / "img" / "a.svg").write_bytes(b"theme")
+    (docs / "img" / "a.svg").write_bytes(b"one")
+    assert copy(docs) == b"one"
+    (site / "img" / "a.svg").write_bytes(b"not touched")
+    assert copy(docs) == b"not touched"  # unchanged: not copied again
+    older = docs / "img" / "a.svg"
+    info = older.stat()
+    older.write_bytes(b"two")
+    os.utime(older, ns=(info.st_atime_ns, info.st_mtime_ns - 10**10))  # older than the copy
+    assert copy(docs) == b"two"
+    assert copy(theme) == b"theme"  # the override removed: the theme's own file again
 
 
 class _Server:
@@ -146,14 +193,15 @@ def test_a_rebuild_told_what_changed_sees_what_a_full_look_sees(tmp_path: Path) 
     last = _prepare(folder, store, held)
     logo = next(p for p in sorted(folder.glob("*.svg")))
     logo.write_bytes(logo.read_bytes().replace(b"<svg ", b'<svg fill="#123456" ', 1))
-    removed = next(p for p in sorted(folder.glob("*.yml")) if p.name != "program.yml")
+    removed = next(p for p in sorted(folder.glob("*.yml"))
+                   if p.name != "program.yml" and p.stem != logo.stem)
     copy = folder / "a-new-partner.yml"
     copy.write_text(removed.read_text("utf-8").replace("name: ", "name: New ", 1), "utf-8")
     removed.unlink()
     names = frozenset({logo.name, removed.name, copy.name})
     told = _prepare(folder, store, held, last, Changed(names, True))
     _same(told, _prepare(folder, Store(tmp_path / "cold-2"), Held()))
-    assert told.read == 1  # the new partner; the logo's partner too when it is another
+    assert told.read == 2  # the logo's partner and the new one
 
     # A subfolder appears: reported as a full look reports it.
     _settle()
