@@ -25,6 +25,7 @@ import shutil
 import stat
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import suppress
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
@@ -149,13 +150,11 @@ class _CopiedWhenChanged(File):
     copied: dict[str, tuple[str, int, int, int, int]]
 
     def copy_file(self, dirty: bool = False) -> None:
-        source = self.abs_src_path
-        try:
-            info = Path(source).stat() if source is not None else None
-        except OSError:
-            info = None
-        stamp = None if info is None or source is None else \
-            (source, info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
+        source, stamp = self.abs_src_path, None
+        if source is not None:
+            with suppress(OSError):
+                info = Path(source).stat()  # followed: a linked file changes with its target
+                stamp = (source, info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
         if stamp is not None and self.copied.get(self.dest_uri) == stamp \
                 and Path(self.abs_dest_path).is_file():
             return
@@ -303,13 +302,12 @@ class PartnerLocatorPlugin(BasePlugin[PartnerLocatorConfig]):  # type: ignore[no
             results_per_page=self.config.results_per_page,
             browse_page_size=self.config.browse_page_size,
         )
-        changed = self.changes.take() if self.changes is not None \
-            and self.observer is not None else None
+        changed = self.changes.take() if self.changes is not None else None
         self.prepared = prepare(self.partners_dir, self.as_of, options, _site_url(config),
-                                self.store, pool=self.pool, held=self.held,
-                                seen=self.seen if self.held is not None else None,
+                                self.store, pool=self.pool, held=self.held, seen=self.seen,
                                 changed=changed)
-        self.seen = self.prepared.seen if self.held is not None else None
+        # Kept only while a watcher can tell the next rebuild what changed.
+        self.seen = self.prepared.seen if self.changes is not None else None
         result = self.prepared.result
         if not result.ok:
             error = DataError(list(result.diagnostics))
@@ -372,9 +370,9 @@ class PartnerLocatorPlugin(BasePlugin[PartnerLocatorConfig]):  # type: ignore[no
         return unused_theme_files_removed(files, config)
 
     def _write_only_changes(self, files: Files) -> None:
-        """In a served site kept in place, have MkDocs copy the theme's files only when they
-        are newer and write generated files only when their bytes changed since the last
-        build (several hundred files a rebuild otherwise)."""
+        """In a served site kept in place, have MkDocs copy the theme's and ``docs/`` files
+        only when their source changed and write generated files only when their bytes
+        changed since the last build (several hundred files a rebuild otherwise)."""
         for file in files:
             if type(file) is not File or file.is_documentation_page():
                 continue
@@ -443,9 +441,10 @@ class PartnerLocatorPlugin(BasePlugin[PartnerLocatorConfig]):  # type: ignore[no
         it and the system can."""
         partners = self.partners_dir.resolve()
         if self.observer is None and any(Path(p).resolve() == partners for p in config.watch):
-            self.changes = Changes(os.fspath(partners))
-            self.observer = watch_natively(server, os.fspath(partners), self.changes)
+            changes = Changes(os.fspath(partners))
+            self.observer = watch_natively(server, os.fspath(partners), changes)
             if self.observer is not None:
+                self.changes = changes
                 config.watch = [p for p in config.watch if Path(p).resolve() != partners]
         return server
 

@@ -306,10 +306,9 @@ class Changed:
 class Seen:
     """What a build listed of a folder, for the next one told what changed (``Changed``):
     the folder's start (``begin_folder``), its other files by stem, and each partner file's
-    stamps, for the ledger ``ledger``."""
+    stamps. All of it depends on the folder's files alone, not on the site's options."""
 
     folder: str
-    ledger: str
     start: FolderStart
     beside: dict[str, list[str]]
     stamps: dict[str, tuple[Stamp, tuple[tuple[str, Stamp], ...]] | None]
@@ -342,11 +341,14 @@ def prepare(folder: Path, as_of: date, options: SiteOptions, site_url: str | Non
     ``changed`` since: then only the files named there are looked at again (and the folder
     listed again only when its listing changed)."""
     now = time.time_ns()
-    if seen is not None and (changed is None or PROGRAM_FILE in changed.names
-                             or seen.folder != os.path.realpath(folder)):
+    if changed is None or PROGRAM_FILE in changed.names \
+            or (seen is not None and seen.folder != os.path.realpath(folder)):
         seen = None
-    if seen is not None and changed is not None and not changed.listing:
-        program, ids, listed, found, raw = seen.start
+    # The last build's listing, when no entry was added, removed or renamed since.
+    listed_before = seen if seen is not None and changed is not None \
+        and not changed.listing else None
+    if listed_before is not None:
+        program, ids, listed, found, raw = listed_before.start
         start: FolderStart | LoadResult = (program, ids, listed, list(found), raw)
     else:
         start = begin_folder(folder)
@@ -362,10 +364,7 @@ def prepare(folder: Path, as_of: date, options: SiteOptions, site_url: str | Non
     context = Context(program, ids, as_of, options, site_url, base, site, store.root)
     name_letter(name_key("a"))  # the collation tables, loaded once before workers start
     ledger = "l" + digest(site, os.path.realpath(folder))
-    if seen is not None and seen.ledger != ledger:
-        seen = None
-    beside = seen.beside if seen is not None and changed is not None and not changed.listing \
-        else _beside(folder)
+    beside = listed_before.beside if listed_before is not None else _beside(folder)
     names = [beside.get(p.stem, []) for p in yml]
     last = store.get(ledger) if held is None else held.get(store, ledger)
     lines: dict[str, _Line] = last if isinstance(last, dict) else {}
@@ -402,8 +401,8 @@ def prepare(folder: Path, as_of: date, options: SiteOptions, site_url: str | Non
             held.put(ledger, kept)
     loaded = ((path, written, finished, found)
               for path, (written, finished, found, _, _) in zip(yml, done, strict=True))
-    after = Seen(os.path.realpath(folder), ledger, (program, ids, files, list(diagnostics),
-                                                    program_bytes), beside,
+    after = Seen(os.path.realpath(folder), (program, ids, files, list(diagnostics),
+                                            program_bytes), beside,
                  {path.name: stamp for path, stamp in zip(yml, stamps, strict=True)})
     valid, diagnostics_all = finish_folder(folder, program, files, diagnostics, loaded)
     result = LoadResult(program, (), diagnostics_all, len(files), folder)

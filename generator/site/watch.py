@@ -10,10 +10,9 @@ and a change asks the server for a rebuild as MkDocs' own watcher does.
 Only a change of content counts: a file opened or closed unwritten (the build reading the
 partner files) is no change. The watcher also keeps the names of the files that changed
 (``Changes``), so that a rebuild looks again only at those instead of every file of the
-folder; when it cannot know (before its first rebuild, after the system dropped events),
-the rebuild looks at everything. Where notifications cannot be had (no native observer, too few
-inotify watches, a server that does not take rebuild requests this way), the folder is left
-to MkDocs' polling, as before.
+folder; when it cannot say (``Changes.take``), the rebuild looks at everything. Where
+notifications cannot be had (no native observer, too few inotify watches, a server that does
+not take rebuild requests this way), the folder is left to MkDocs' polling, as before.
 """
 
 from __future__ import annotations

@@ -85,8 +85,10 @@
   }
 
   function loadChunk(data, number) {
+    // A chunk's name holds the digest of its group of chunks (names.json lists them).
+    const digest = data.cards.digests[Math.floor(number / data.cards.group)];
     return cached(chunks, number, async () => (
-      await fetchOk(new URL(`cards-${data.cards.digests[Math.floor(number / data.cards.group)]}-${number}.json`, namesUrl).href)).json());
+      await fetchOk(new URL(`cards-${digest}-${number}.json`, namesUrl).href)).json());
   }
 
   function numbers(text) {

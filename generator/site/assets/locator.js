@@ -310,7 +310,9 @@
 
   function loadChunk(index, number) {
     return cached(index.chunks, number, async () => {
-      const file = new URL(`cards-${index.cards.digests[Math.floor(number / index.cards.group)]}-${number}.json`, index.url).href;
+      // A chunk's name holds the digest of its group of chunks (the index lists them).
+      const digest = index.cards.digests[Math.floor(number / index.cards.group)];
+      const file = new URL(`cards-${digest}-${number}.json`, index.url).href;
       return (await fetchOk(file)).json();
     });
   }
