@@ -113,7 +113,8 @@ def _program_from(shown: str, raw: bytes) -> tuple[Program | None, list[Diagnost
     program, problems = _validate(Program, document.data)
     if program is not None:
         problems = check_program(program)
-    problems = list(text_problems(document.data, _program_multiline)) + problems
+    problems = list(text_problems(document.data, _program_multiline,
+                                     plain=document.plain)) + problems
     located = diagnostics + [document.locate(p) for p in problems]
     errors = [d for d in located if d.severity == "error"]
     return (program if not errors else None), sorted(located)
@@ -259,7 +260,8 @@ def load_partner_file(
     written: _WrittenName | None = None
     if isinstance(name, str) and name_key(name):
         written = (name, *document.position(("name",)))
-    problems: list[Problem | Diagnostic] = list(text_problems(data, _partner_multiline))
+    problems: list[Problem | Diagnostic] = list(
+        text_problems(data, _partner_multiline, plain=document.plain))
     logo_notes: list[Diagnostic] = []  # warnings: they leave the partner valid
     logo: bytes | None = None
     if "slug" in data:

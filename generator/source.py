@@ -79,6 +79,10 @@ class Document:
     path: str
     data: Any
     root: Node
+    #: Whether the text holds no escape and no character ``text_problems`` looks for, so
+    #: that no value can hold one either: a value can then only break a line with a plain
+    #: line feed (YAML reads every line break in a scalar as one).
+    plain: bool = False
     _index: _Index = field(default_factory=dict, compare=False, repr=False)
 
     def position(self, loc: Loc, *, at_key: bool = False) -> tuple[int, int]:
@@ -199,7 +203,8 @@ def parse_yaml(path: str, raw: bytes) -> tuple[Document | None, list[Diagnostic]
         line, column = _position(exc.node)
         return None, [Diagnostic(path, line, column, exc.code, exc.message)]
     kept = [Diagnostic(path, *_position(e.node), e.code, e.message) for e in repeated]
-    return Document(path, data, root), kept
+    plain = "\\" not in text and _CONTROL.search(text) is None
+    return Document(path, data, root, plain), kept
 
 
 def _find_anchor(path: str, text: str) -> Diagnostic | None:
@@ -404,17 +409,23 @@ _OTHER_BREAK = re.compile("[\r\x85\u2028\u2029]")
 _BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 
-def text_problems(data: Any, multiline: Callable[[Loc], bool]) -> Iterator[Problem]:
+def text_problems(data: Any, multiline: Callable[[Loc], bool], *,
+                  plain: bool = False) -> Iterator[Problem]:
     """Control characters in any key or text value, and line breaks outside the fields
-    ``multiline`` allows them in: each a problem at its key or value."""
+    ``multiline`` allows them in: each a problem at its key or value.
+
+    ``plain``: the data comes from a ``Document.plain`` text, so only a value or key with a
+    line feed can have a problem, and no other is searched."""
     stack: list[tuple[Loc, Any]] = [((), data)]
     while stack:
         loc, value = stack.pop()
         if isinstance(value, str):
-            yield from _text_problem(loc, value, multiline(loc), at_key=False)
+            if not plain or "\n" in value:
+                yield from _text_problem(loc, value, multiline(loc), at_key=False)
         elif isinstance(value, dict):
             for key, item in reversed(value.items()):
-                yield from _text_problem((*loc, key), key, False, at_key=True)
+                if not plain or "\n" in key:
+                    yield from _text_problem((*loc, key), key, False, at_key=True)
                 stack.append(((*loc, key), item))
         elif isinstance(value, list):
             stack.extend(((*loc, index), item) for index, item in reversed(list(enumerate(value))))

@@ -9,11 +9,12 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from generator.checks import ProgramIds, visible
 from generator.load import load_partner, load_program
+from generator.source import parse_yaml, text_problems
 from tests.conftest import PROGRAM
 
 _program, _ = load_program(PROGRAM)
@@ -201,3 +202,38 @@ def test_visible_text_takes_no_shortcut_that_changes_it(text: str) -> None:
     ascii_only = "".join(c for c in text if c.isascii())
     normal = unicodedata.normalize("NFKC", ascii_only)
     assert visible(ascii_only) == " ".join(normal.split())
+
+
+#: Text that can break a line, hold a control or escape one: what the plain reading skips.
+_TRICKY = st.text(
+    st.sampled_from([*"ab :-\"'\\\n\r\t#", "\x00", "\x07", "\x85", "\u2028", "\u202e", "\ufeff",
+                     "\ufffe", "é"]),
+    max_size=12,
+)
+
+
+_LINES = st.text(st.sampled_from([*"ab :\n", "é"]), max_size=12)
+
+
+@given(st.dictionaries(st.sampled_from(["summary", "name", "a\nb", "k\x07", "note"]),
+                       _TRICKY | _LINES | st.lists(_TRICKY | _LINES, max_size=3), max_size=4),
+       st.sampled_from([None, '"', "'", "|", ">"]), st.booleans())
+@example({"name": "one\ntwo", "summary": "three\nfour"}, "|", False)
+@example({"name": "tab\there"}, None, False)
+@SETTINGS
+def test_plain_text_is_searched_only_for_line_feeds_without_missing_a_problem(
+        data: dict[str, Any], style: str | None, escaped: bool) -> None:
+    """A file whose text holds no escape and none of the characters searched for is only
+    searched for line feeds (every partner file, at every build that reads it); what that
+    finds is what the full search finds."""
+    text = yaml.safe_dump(data, default_style=style, allow_unicode=not escaped)
+    document, _ = parse_yaml("x.yml", text.encode("utf-8", errors="surrogatepass"))
+    if document is None:
+        return
+    def multiline(loc: tuple[str | int, ...]) -> bool:
+        return loc == ("summary",)
+    full = list(text_problems(document.data, multiline))
+    assert list(text_problems(document.data, multiline, plain=document.plain)) == full
+    if not document.plain:
+        return
+    assert all(p.code == "line-break" and "U+000A" in p.message for p in full)
