@@ -23,6 +23,7 @@ import logging
 import os
 import shutil
 import stat
+import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import suppress
@@ -82,7 +83,14 @@ from generator.site.prepare import (
     tree_size,
     used_keys,
 )
-from generator.site.publish import PublishError, Staging, remove_later, stage, take
+from generator.site.publish import (
+    PublishError,
+    Staging,
+    known_folders,
+    remove_later,
+    stage,
+    take,
+)
 from generator.site.store import Held, Store, TemplateCodes, digest
 from generator.site.theme_pages import (
     HEAD_CONTEXT_KEY,
@@ -241,6 +249,11 @@ class PartnerLocatorPlugin(BasePlugin[PartnerLocatorConfig]):  # type: ignore[no
         #: Under ``mkdocs serve``: what the last rebuild of the locator's index worked out.
         self.index_memo: IndexMemo | None = None
         self.held_root: Path | None = None
+        #: A build's record of the partner folders known to hold only what a build writes
+        #: there (``publish.known_folders``): its name, the folders, their file names, and
+        #: the stamps the last builds recorded (of the published site, then of the spare).
+        self.folder_record: tuple[str, set[str], set[str], tuple[frozenset[int], ...]] \
+            | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Remember the command: only ``build`` publishes atomically, only ``serve`` shows
@@ -251,6 +264,7 @@ class PartnerLocatorPlugin(BasePlugin[PartnerLocatorConfig]):  # type: ignore[no
         """Reset state (``mkdocs serve`` rebuilds), find the data, add the theme parts."""
         self.plan, self.planned, self.stamped, self.plan_key = None, {}, [], ""
         self.kept_names = set()
+        self.folder_record = None
         self._piece_catalog = None
         self.profiles_counted = None
         self.in_place = False
@@ -487,11 +501,14 @@ class PartnerLocatorPlugin(BasePlugin[PartnerLocatorConfig]):  # type: ignore[no
             # A strict build with warnings is aborted by MkDocs after this handler, and then
             # on_build_error drops the new site; otherwise it takes the old one's place now.
             staging, self.staging = self.staging, None
+            record = self._record_folders(staging)
             try:
                 staging.publish(background=True, keep=self.config.stamp_pages)
             except OSError as exc:
                 staging.discard()
                 raise PluginError(f"partner-locator: publishing the site failed: {exc}") from None
+            if record is not None and self.store is not None:
+                self.store.put(*record)
             config.site_dir = str(staging.target)
             log.info("partner-locator: site published to %s", staging.target)
             self._prune(config, staging.target)
@@ -772,18 +789,48 @@ class PartnerLocatorPlugin(BasePlugin[PartnerLocatorConfig]):  # type: ignore[no
                 if slug == done.slug and parent == PROFILE_FOLDER:
                     folders.add(slug)
                     files.add(name)
-        taken, source = 0, ""
         if self.staging is not None:
-            taken = self.staging.recycle(PROFILE_FOLDER, folders, files)
+            records = self._folder_records(folders, files)
+            taken = self.staging.recycle(PROFILE_FOLDER, folders, files,
+                                         frozenset().union(*records))
             source = "the site before the last one"
         elif self.aside is not None and self.site_dir is not None:
             # Under ``mkdocs serve``: from the last served site, set aside.
             taken = take(self.aside, self.site_dir, PROFILE_FOLDER, folders, files)
-            self.served_recycled = taken > 0
+            self.served_recycled = taken.folders > 0
             source = "the last served site"
-        if taken:
-            log.info("partner-locator: %s taken from %s, to be updated",
-                     plural(taken, "partner folder"), source)
+        else:
+            return
+        if taken.folders:
+            unlisted = taken.folders - taken.listed
+            log.info("partner-locator: %s taken from %s, to be updated%s",
+                     plural(taken.folders, "partner folder"), source,
+                     f" ({unlisted:,} known to hold only their files)" if unlisted else "")
+
+    def _folder_records(self, folders: set[str], files: set[str]) -> tuple[frozenset[int], ...]:
+        """The stamps of partner folders the last builds recorded (``publish.known_folders``)
+        for the site and the files a build writes in a partner folder; kept for this build's
+        record."""
+        if self.store is None or self.staging is None:
+            return ()
+        name = "s" + digest(os.path.realpath(self.staging.target), *sorted(files))
+        kept = self.store.get(name)
+        records = kept if isinstance(kept, tuple) and all(
+            isinstance(r, frozenset) for r in kept) else ()
+        self.folder_record = (name, folders, files, records[-2:])
+        self.kept_names.add(name)
+        return records[-2:]
+
+    def _record_folders(self, staging: Staging) -> tuple[str, tuple[frozenset[int], ...]] | None:
+        """This build's record of its partner folders that hold only their files, with the
+        last build's (the site about to be the spare): to be kept once the site is
+        published."""
+        if self.folder_record is None or not self.config.stamp_pages:
+            return None
+        name, folders, files, records = self.folder_record
+        known = known_folders(staging.path / PROFILE_FOLDER, folders, files,
+                              known=frozenset().union(*records), before=time.time_ns())
+        return name, (*records[-1:], known)
 
     def _keep_in_place(self) -> bool:
         """Under ``mkdocs serve``, after a good build: put the last served site back where

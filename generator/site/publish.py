@@ -22,6 +22,12 @@ every folder again while the old ones are removed. Only the folders named are ta
 of anything else, and the writer (``generator.site.bulk``) never writes a file of a taken
 folder in place: it is replaced, so the published site, which may share the file, stays as
 it was. Whatever else the spare holds is removed.
+
+A taken folder is listed, to remove what a build does not write there, unless it is *known*:
+before each publish, the build records a stamp (``folder_stamp``: inode, modification and
+change times) of every partner folder of the new site that holds only names a build writes
+there (``known_folders``), and a folder whose stamp is still one recorded has had no entry
+added, removed or renamed since. At 100,000 partners that is 100,000 listings fewer.
 """
 
 from __future__ import annotations
@@ -35,8 +41,9 @@ import stat
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Container, Iterable
 from pathlib import Path
+from typing import NamedTuple
 
 try:
     import fcntl
@@ -50,6 +57,12 @@ _RENAME_EXCHANGE = 2
 #: removed; ``aside``: in the fallback, old site renamed aside, new one not yet in), so a test
 #: can kill the process at an exact moment.
 PAUSE_ENV = "PARTNER_LOCATOR_PUBLISH_PAUSE"
+
+
+#: A folder changed less than this before a site is published is not recorded as known: a
+#: change made just after it, within a coarse clock's resolution, could leave its times.
+SETTLED_NS = 1_000_000_000
+_MASK = (1 << 64) - 1
 
 
 class PublishError(Exception):
@@ -148,13 +161,13 @@ class Staging:
         #: site's, so they are replaced, never written in place.
         self.recycled = False
 
-    def recycle(self, folder: str, names: set[str], files: set[str]) -> int:
-        """Take the spare's subfolders ``names`` of ``folder`` into the new site (``take``);
-        how many were taken."""
+    def recycle(self, folder: str, names: set[str], files: set[str],
+                known: Container[int] = frozenset()) -> Taken:
+        """Take the spare's subfolders ``names`` of ``folder`` into the new site (``take``)."""
         if self._spare is None:
-            return 0
-        taken = take(self._spare[0], self.path, folder, names, files)
-        self.recycled = self.recycled or taken > 0
+            return Taken(0, 0)
+        taken = take(self._spare[0], self.path, folder, names, files, known=known)
+        self.recycled = self.recycled or taken.folders > 0
         return taken
 
     def publish(self, *, background: bool = False, keep: bool = False) -> None:
@@ -223,21 +236,32 @@ class Staging:
             self._lock = None
 
 
-def take(source: Path, root: Path, folder: str, names: set[str], files: set[str]) -> int:
+class Taken(NamedTuple):
+    """What ``take`` did: the folders taken, and how many of them were listed."""
+
+    folders: int
+    listed: int
+
+
+def take(source: Path, root: Path, folder: str, names: set[str], files: set[str], *,
+         known: Container[int] = frozenset()) -> Taken:
     """Move the subfolders ``names`` of ``source/folder`` to ``root/folder``, emptied of
-    anything not named in ``files`` (``_only_files``); the rest of ``source/folder`` is removed.
-    Nothing is taken when ``root`` already has ``folder``. How many folders were taken."""
+    anything not named in ``files`` (``_only_files``; a folder whose stamp is ``known`` holds
+    nothing else, and is not listed); the rest of ``source/folder`` is removed. Nothing is
+    taken when ``root`` already has ``folder``."""
     origin, target = source / folder, root / folder
     if os.path.lexists(target):
-        return 0
-    taken = 0
+        return Taken(0, 0)
+    taken = listed = 0
     try:
         if origin.is_symlink() or not origin.is_dir():
-            return 0
+            return Taken(0, 0)
         with os.scandir(origin) as entries:
             for entry in entries:
                 if entry.name in names and entry.is_dir(follow_symlinks=False):
-                    _only_files(Path(entry.path), files)
+                    if folder_stamp(entry.stat(follow_symlinks=False)) not in known:
+                        _only_files(Path(entry.path), files)
+                        listed += 1
                     taken += 1
                 elif entry.is_dir(follow_symlinks=False):
                     shutil.rmtree(entry.path, ignore_errors=True)
@@ -247,8 +271,38 @@ def take(source: Path, root: Path, folder: str, names: set[str], files: set[str]
         origin.rename(target)
     except OSError:
         shutil.rmtree(target, ignore_errors=True)
-        return 0
-    return taken
+        return Taken(0, 0)
+    return Taken(taken, listed)
+
+
+def folder_stamp(info: os.stat_result) -> int:
+    """A folder as ``lstat`` gives it, in one number: its inode and its modification and
+    change times. Adding, removing or renaming an entry in it changes the number."""
+    return ((info.st_ino & _MASK) << 128) | ((info.st_mtime_ns & _MASK) << 64) \
+        | (info.st_ctime_ns & _MASK)
+
+
+def known_folders(parent: Path, names: Iterable[str], files: Collection[str], *,
+                  known: Container[int], before: int) -> frozenset[int]:
+    """The stamps of the subfolders ``names`` of ``parent`` that hold no entry but those
+    named ``files``: a folder whose stamp is ``known`` (it holds what it held when that was
+    recorded), or else whose listing shows it; of those last changed ``SETTLED_NS`` or more
+    before ``before`` (nanoseconds since the epoch) only."""
+    allowed = frozenset(files)
+    stamps: set[int] = set()
+    for name in names:
+        path = f"{parent}/{name}"
+        try:
+            info = os.lstat(path)
+            if not stat.S_ISDIR(info.st_mode) or info.st_ctime_ns > before - SETTLED_NS:
+                continue
+            stamp = folder_stamp(info)
+            # Listed after the stamp: an entry added in between is seen, or changes it.
+            if stamp in known or allowed.issuperset(os.listdir(path)):  # noqa: PTH208 - names
+                stamps.add(stamp)
+        except OSError:
+            continue
+    return frozenset(stamps)
 
 
 def _only_files(folder: Path, files: set[str]) -> None:

@@ -20,6 +20,7 @@ from typing import Any
 import pytest
 from jinja2 import Environment, FileSystemLoader
 
+from generator.site import publish
 from generator.site import store as cache_store
 from generator.site.prepare import SETTLED_NS
 from generator.site.publish import PAUSE_ENV, spares
@@ -484,6 +485,42 @@ def test_a_build_taking_the_spare_never_changes_the_published_site(tmp_path: Pat
     assert "Third edit." in (site / "partners" / PARTNER / "index.html").read_text("utf-8")
     (tmp_path / "again").mkdir()
     assert_same_as_cold(project, site, tmp_path / "again")
+
+
+def test_partner_folders_known_to_hold_their_files_are_taken_without_a_look(
+        tmp_path: Path) -> None:
+    """A build records which partner folders of its site hold only their files; two builds
+    later, when that site is the spare, those are taken without being listed. A folder that
+    held anything else (a file of docs/ placed there), or had an entry added since (a stray
+    file in the spare), is listed and emptied: the site still equals a cold build."""
+    project = project_copy(tmp_path / "project")
+    site = tmp_path / "site"
+    count = len(list((project / "partners").glob("*.yml"))) - 1
+    build(project, site)
+    time.sleep(publish.SETTLED_NS / 1e9 + 0.1)  # the first site's folders are settled
+    build(project, site)
+    placed = project / "docs" / "partners" / PARTNER / "extra.txt"
+    placed.parent.mkdir(parents=True)
+    placed.write_text("a file of docs/ in a partner's folder", encoding="utf-8")
+    # Takes the first site's folders (none known: they were new when it was published) and
+    # records them, settled since, as known; but the one docs/ adds a file to.
+    third = build(project, site)
+    assert "known to hold only" not in third.output
+    assert (site / "partners" / PARTNER / "extra.txt").is_file()
+    build(project, site)
+    placed.unlink()
+    deadline = time.monotonic() + 60
+    while len(spares(site)) > 1 and time.monotonic() < deadline:
+        time.sleep(0.05)  # the spare before, removed in a process of its own
+    (spare,) = spares(site)
+    stray = spare / "partners" / "aurora-pipelines" / "stray.html"
+    stray.write_text("<p>not written by any build</p>", encoding="utf-8")
+    fifth = build(project, site)
+    assert (f"partner-locator: {count} partner folders taken from the site before the last "
+            f"one, to be updated ({count - 2} known to hold only their files)") in fifth.output
+    assert not (site / "partners" / PARTNER / "extra.txt").exists()
+    assert not (site / "partners" / "aurora-pipelines" / "stray.html").exists()
+    assert_same_as_cold(project, site, tmp_path)
 
 
 def test_builds_of_one_kind_look_at_the_whole_cache_at_most_once_a_day(tmp_path: Path) -> None:

@@ -359,6 +359,52 @@ def test_git_ignores_the_folders_a_build_keeps_beside_its_site(folder: str) -> N
     assert found.returncode == 0, folder
 
 
+def _stamp(folder: Path) -> int:
+    return publish.folder_stamp(os.lstat(folder))
+
+
+def test_only_folders_holding_just_their_files_are_recorded_known(tmp_path: Path) -> None:
+    """A folder is recorded known when its stamp was known or a listing shows only the names
+    a build writes there, and only once it has not changed for ``SETTLED_NS``."""
+    _tree(tmp_path, {"p/clean/index.html": "a", "p/clean/badge.svg": "b",
+                     "p/stray/index.html": "a", "p/stray/notes.txt": "x",
+                     "p/deep/index.html": "a", "p/deep/sub/index.html": "y",
+                     "p/old/index.html": "a"})
+    (tmp_path / "p" / "file").write_text("not a folder", encoding="utf-8")
+    names = {"clean", "stray", "deep", "old", "file", "missing"}
+    files = {"index.html", "badge.svg"}
+    later = time.time_ns() + publish.SETTLED_NS
+    stray = _stamp(tmp_path / "p" / "stray")
+    found = publish.known_folders(tmp_path / "p", names, files, known={stray}, before=later)
+    assert found == {_stamp(tmp_path / "p" / n) for n in ("clean", "stray", "old")}
+    # Changed within SETTLED_NS of the publish: not recorded (a coarse clock could keep the
+    # times of a change made just after it).
+    assert publish.known_folders(tmp_path / "p", names, files, known={stray},
+                                 before=later - publish.SETTLED_NS // 2) == frozenset()
+
+
+def test_a_known_folder_is_taken_without_a_look_until_an_entry_changes(tmp_path: Path) -> None:
+    """A taken folder whose stamp is known is not listed; one with an entry added, removed or
+    renamed since (its stamp changed) is listed and emptied of what a build does not write."""
+    spare, new = tmp_path / "spare", tmp_path / "new"
+    _tree(spare, {f"partners/{n}/index.html": n for n in ("same", "added", "removed", "moved")})
+    for name in ("removed", "moved"):
+        (spare / "partners" / name / "badge.svg").write_text("b", encoding="utf-8")
+    known = {_stamp(p) for p in (spare / "partners").iterdir()}
+    time.sleep(0.02)  # past the coarsest clock tick of the filesystems tests run on
+    (spare / "partners" / "added" / "stray.html").write_text("x", encoding="utf-8")
+    (spare / "partners" / "removed" / "badge.svg").unlink()
+    (spare / "partners" / "moved" / "badge.svg").rename(spare / "partners" / "moved" / "b.svg")
+    new.mkdir()
+    names = {"same", "added", "removed", "moved"}
+    assert publish.take(spare, new, "partners", names, {"index.html", "badge.svg"},
+                        known=known) == (4, 3)
+    partners = new / "partners"
+    assert sorted(p.name for p in (partners / "added").iterdir()) == ["index.html"]
+    assert sorted(p.name for p in (partners / "moved").iterdir()) == ["index.html"]
+    assert sorted(p.name for p in (partners / "same").iterdir()) == ["index.html"]
+
+
 def test_folders_taken_from_a_spare_keep_only_what_a_build_writes_there(tmp_path: Path) -> None:
     """A partner folder taken from an older site keeps only the names a build writes there;
     whatever else sits under such a name (a link, a folder) is replaced by the writer, and
@@ -372,7 +418,7 @@ def test_folders_taken_from_a_spare_keep_only_what_a_build_writes_there(tmp_path
     (tmp_path / "elsewhere.svg").write_text("outside", encoding="utf-8")
     new.mkdir()
     assert publish.take(spare, new, "partners", {"kept", "odd"},
-                        {"index.html", "badge.svg"}) == 2
+                        {"index.html", "badge.svg"}) == (2, 2)
     partners = new / "partners"
     assert sorted(p.name for p in partners.iterdir()) == ["kept", "odd"]
     assert sorted(p.name for p in (partners / "kept").iterdir()) == ["badge.svg", "index.html"]
