@@ -3,8 +3,10 @@
 Each value sits in its own file, named by a key that is the SHA-256 of everything the value
 was computed from (see ``generator.site.prepare``): a key is never reused for another value,
 so a file is either right or not there. A file holds a header, the SHA-256 of its key and
-payload, and the payload (zlib-compressed pickle); a file that is short, damaged, of another
-format or of another key (a record copied over another's name) is treated as missing and
+payload, and the payload: a pickle, zlib-compressed unless it is over ``PLAIN_BYTES`` (the
+few records of every partner at once, read and written whole at every build, where
+compressing costs more time than the disk it saves); a file that is short, damaged, of
+another format or of another key (a record copied over another's name) is treated as missing and
 written again, never trusted. Files are written under a unique
 temporary name in the same folder and renamed into place, so two builds sharing a cache
 never see each other's half-written files: the later rename replaces an equal file.
@@ -35,7 +37,10 @@ from jinja2 import Environment
 from jinja2.bccache import Bucket, BytecodeCache
 
 #: The first bytes of every cache file: the format, so an older layout is simply missed.
-MAGIC = b"partner-locator cache 2\n"
+MAGIC = b"partner-locator cache 3\n"
+#: A pickle over this many bytes is kept as it is, one byte ``_PLAIN`` before it.
+PLAIN_BYTES = 1 << 20
+_PLAIN, _ZLIB = b"p", b"z"
 _DIGEST = 32
 #: A value in use is marked so (its time set to now) when its time is older than this.
 _FRESH = 86_400
@@ -61,13 +66,17 @@ class Store:
         except OSError:
             return None
         head = len(MAGIC)
-        if len(data) < head + _DIGEST or not data.startswith(MAGIC):
+        if len(data) < head + _DIGEST + 1 or not data.startswith(MAGIC):
             return None
-        payload = data[head + _DIGEST:]
+        # Views, not copies: a record of every partner is hundreds of megabytes.
+        payload = memoryview(data)[head + _DIGEST:]
         if _checksum(key, payload) != data[head:head + _DIGEST]:
             return None
         try:
-            return pickle.loads(zlib.decompress(payload))  # noqa: S301 - checked above
+            kind, body = payload[:1], payload[1:]
+            if kind == _ZLIB:
+                return pickle.loads(zlib.decompress(body))  # noqa: S301 - checked above
+            return pickle.loads(body) if kind == _PLAIN else None  # noqa: S301 - checked above
         except Exception:
             return None
 
@@ -78,13 +87,16 @@ class Store:
     def put(self, key: str, value: Any) -> bool:
         """Keep ``value`` under ``key``; whether it was kept. A cache that cannot be written
         (a full disk, a read-only folder, a file in its place) is no error."""
-        payload = zlib.compress(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL), 1)
+        body = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+        kind, body = (_PLAIN, body) if len(body) > PLAIN_BYTES \
+            else (_ZLIB, zlib.compress(body, 1))
         target = self.path(key)
         temporary = target.parent / f".{key}.{secrets.token_hex(4)}.tmp"
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
             with temporary.open("wb") as handle:
-                handle.write(MAGIC + _checksum(key, payload) + payload)
+                handle.write(MAGIC + _checksum(key, kind, body) + kind)
+                handle.write(body)
             temporary.replace(target)
         except OSError:
             with contextlib.suppress(OSError):  # its folder may be a file
@@ -186,10 +198,13 @@ class Held:
         return saved
 
 
-def _checksum(key: str, payload: bytes) -> bytes:
-    """What a file's header holds: the SHA-256 of its key and payload, so that a record is
-    valid only under its own name."""
-    return hashlib.sha256(key.encode("utf-8") + b"\n" + payload).digest()
+def _checksum(key: str, *payload: bytes | memoryview) -> bytes:
+    """What a file's header holds: the SHA-256 of its key and payload (given in parts), so
+    that a record is valid only under its own name."""
+    hasher = hashlib.sha256(key.encode("utf-8") + b"\n")
+    for part in payload:
+        hasher.update(part)
+    return hasher.digest()
 
 
 def digest(*parts: bytes | str) -> str:

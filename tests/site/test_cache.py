@@ -179,6 +179,29 @@ def test_a_damaged_cache_is_not_trusted(tmp_path: Path) -> None:
     assert all(store.get(p.name) is not None for p in finished)
 
 
+def test_a_large_record_is_kept_whole_and_checked_like_any_other(tmp_path: Path) -> None:
+    """A record over ``PLAIN_BYTES`` (every partner's pieces, the plan) is kept without
+    compression, and is still a miss when any byte of it is damaged, when it is cut short, or
+    when its kind is unknown."""
+    store = Store(tmp_path / "cache")
+    value = {"rows": [f"partner {n}" for n in range(200_000)]}
+    small = {"rows": ["one partner"]}
+    assert store.put("large", value) and store.put("small", small)
+    path = store.path("large")
+    assert path.stat().st_size > cache_store.PLAIN_BYTES  # as it is, not compressed
+    assert store.path("small").read_bytes()[len(MAGIC) + 32:][:1] == b"z"  # compressed
+    assert store.get("large") == value and store.get("small") == small
+    data = bytearray(path.read_bytes())
+    head = len(MAGIC) + 32
+    assert data[head:head + 1] == b"p"
+    for damaged in (data[:-1], data[:head + 1], data[:head + 5] + b"X" + data[head + 6:]):
+        path.write_bytes(bytes(damaged))
+        assert store.get("large") is None
+    unknown = b"x" + bytes(data[head + 1:])
+    path.write_bytes(MAGIC + cache_store._checksum("large", unknown) + unknown)
+    assert store.get("large") is None
+
+
 def test_a_record_under_another_records_name_is_not_trusted(tmp_path: Path) -> None:
     """An intact record copied over another (its checksum is right, its key is not) is a
     miss: the site shows the partner file as it is, not as it was."""
