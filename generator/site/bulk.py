@@ -179,16 +179,34 @@ def _clear(target: Path) -> None:
         shutil.rmtree(target)
 
 
+def _new_file_mode() -> int:
+    """The permissions of a file this process creates: 0o666 less the umask."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
+#: A file is kept or linked only with the owner and permissions it would be written with:
+#: one made unreadable, or by a build under another umask or user, is written again.
+_MODE, _OWNER = _new_file_mode(), os.geteuid() if hasattr(os, "geteuid") else -1
+
+
+def _as_new(info: os.stat_result) -> bool:
+    """Whether ``info`` is of a regular file with the owner and mode of a new one."""
+    return stat.S_ISREG(info.st_mode) and stat.S_IMODE(info.st_mode) == _MODE \
+        and (_OWNER < 0 or info.st_uid == _OWNER)
+
+
 def _holds(path: Path, data: bytes) -> os.stat_result | None:
     """The stat of ``path`` when it is a regular file (not a link to one) holding exactly
-    ``data``; None otherwise."""
+    ``data``, with the owner and mode of a new file (``_as_new``); None otherwise."""
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
     except OSError:
         return None
     try:
         info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode) or info.st_size != len(data):
+        if not _as_new(info) or info.st_size != len(data):
             return None
         with os.fdopen(os.dup(fd), "rb") as handle:
             if handle.read(len(data) + 1) != data:
@@ -201,13 +219,14 @@ def _holds(path: Path, data: bytes) -> os.stat_result | None:
 
 
 def _as_written(path: Path | str, size: int, mtime: int, inode: int) -> bool:
-    """Whether ``path`` is the regular file a stamp was taken of, unchanged since."""
+    """Whether ``path`` is the regular file a stamp was taken of, unchanged since (and with
+    the owner and mode of a new file)."""
     try:
         info = os.lstat(path)
     except OSError:
         return False
-    return stat.S_ISREG(info.st_mode) and \
-        (info.st_size, info.st_mtime_ns, info.st_ino) == (size, mtime, inode)
+    return (info.st_size, info.st_mtime_ns, info.st_ino) == (size, mtime, inode) \
+        and _as_new(info)
 
 
 #: What the last build wrote for each profile, by the key of its outputs and shape: enough

@@ -37,7 +37,7 @@ from markupsafe import Markup, escape
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
-from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
@@ -107,6 +107,9 @@ from generator.site.watch import Changes, watch_natively
 
 log = logging.getLogger("mkdocs.plugins.partner-locator")
 MIB = 1024 * 1024
+#: The new site is published by the last of the post-build handlers, so that what any other
+#: plugin or hook does there (a warning in a strict build, an error) can still stop it.
+PUBLISH_PRIORITY = -1_000_000
 HERE = Path(__file__).parent
 THEME_DIR = HERE / "theme"
 #: The plugin's scripts and styles, each published as one file on every page: one request and
@@ -227,6 +230,9 @@ class PartnerLocatorPlugin(BasePlugin[PartnerLocatorConfig]):  # type: ignore[no
         #: much (``build_pool``).
         self.pool: ProcessPoolExecutor | None = None
         self.served_recycled = False
+        #: The URL style of partner folders to be taken from an older site once every other
+        #: plugin has written its files (``_recycle``); None when none are to be taken.
+        self.recycle_style: UrlStyle | None = None
         #: The site's entries the profile writers wrote, and their bytes (``tree_size``).
         self.profiles_counted: tuple[set[str], int] | None = None
         #: Under ``mkdocs serve``: every file the last good build wrote (MkDocs' files and
@@ -301,6 +307,7 @@ class PartnerLocatorPlugin(BasePlugin[PartnerLocatorConfig]):  # type: ignore[no
         """Load, check and finish every partner file before anything is written."""
         self._stop_pool()
         self.pool = build_pool()
+        self.recycle_style = None
         if self.command == "serve":
             self.site_dir = Path(config.site_dir)
             self.aside = _set_aside(self.site_dir)
@@ -363,8 +370,8 @@ class PartnerLocatorPlugin(BasePlugin[PartnerLocatorConfig]):  # type: ignore[no
             self.stamped = [p for p in plan.pages if p.src_uri not in LINKED_PAGES]
             self._claim_stamped(files, UrlStyle(config.use_directory_urls))
             self._claim_partner_files(files)
-            if not self._keep_in_place():
-                self._recycle(UrlStyle(config.use_directory_urls))
+            self.recycle_style = None if self._keep_in_place() \
+                else UrlStyle(config.use_directory_urls)
         stamped = {p.src_uri for p in self.stamped}
         for page in plan.pages:
             if page.src_uri not in stamped:
@@ -480,12 +487,21 @@ class PartnerLocatorPlugin(BasePlugin[PartnerLocatorConfig]):  # type: ignore[no
         return env
 
     @event_priority(-100)  # after every other plugin has written its files
-    def on_post_build(self, *, config: MkDocsConfig) -> None:
-        """Write the profiles, directory lists and sitemaps; then publish the new site."""
+    def _write_post_build(self, *, config: MkDocsConfig) -> None:
+        """Write the profiles, directory lists and sitemaps."""
         if self.broken is not None:
             (Path(config.site_dir) / "404.html").write_text(error_page(self.broken),
                                                             encoding="utf-8")
             return
+        if self.recycle_style is not None:
+            # Only now: the taken folders' files may be the published site's, so no other
+            # plugin or hook may find them in the new site and write to them in place.
+            style, self.recycle_style = self.recycle_style, None
+            try:
+                self._recycle(style)
+            except OSError as exc:
+                raise PluginError("partner-locator: taking the partner folders of an older "
+                                  f"site failed: {exc}") from None
         self._write_bulk(config)
         self._stop_pool()
         if self.aside is not None:
@@ -497,6 +513,13 @@ class PartnerLocatorPlugin(BasePlugin[PartnerLocatorConfig]):  # type: ignore[no
         if self.command == "serve":
             self.served_pages = sorted({p.src_uri for p in self._plan().pages}
                                        | self._plan().profile_pages)
+
+    @event_priority(PUBLISH_PRIORITY)
+    def _publish_post_build(self, *, config: MkDocsConfig) -> None:
+        """Publish the new site, after every other handler of the event: a warning one of
+        them logs still stops a strict build, with the old site left in place."""
+        if self.broken is not None:
+            return
         if self.staging is not None and not _strict_warnings():
             # A strict build with warnings is aborted by MkDocs after this handler, and then
             # on_build_error drops the new site; otherwise it takes the old one's place now.
@@ -512,6 +535,8 @@ class PartnerLocatorPlugin(BasePlugin[PartnerLocatorConfig]):  # type: ignore[no
             config.site_dir = str(staging.target)
             log.info("partner-locator: site published to %s", staging.target)
             self._prune(config, staging.target)
+
+    on_post_build = CombinedEvent(_write_post_build, _publish_post_build)
 
     def on_build_error(self, *, error: Exception) -> None:
         """A failed build leaves the previous site as it was."""
@@ -775,7 +800,8 @@ class PartnerLocatorPlugin(BasePlugin[PartnerLocatorConfig]):  # type: ignore[no
 
     def _recycle(self, style: UrlStyle) -> None:
         """Take the partners' folders of the site before the published one into the new site
-        (nothing is written yet): only the files a build writes there, to be replaced."""
+        (before the profiles are written, after everything else): only the files a build
+        writes there, to be replaced."""
         if self.prepared is None or not self.prepared.finished:
             return
         if self.staging is None and (self.aside is None or self.site_dir is None):

@@ -18,10 +18,12 @@ so two runs into the same target never delete each other's work.
 A build that writes thousands of partner folders can keep the replaced tree as a *spare*,
 ``.<name>.spare-<token>``, instead of removing it (``publish(keep=...)``): the next build
 takes the spare's partner folders into its new site (``Staging.recycle``) rather than making
-every folder again while the old ones are removed. Only the folders named are taken, emptied
-of anything else, and the writer (``generator.site.bulk``) never writes a file of a taken
-folder in place: it is replaced, so the published site, which may share the file, stays as
-it was. Whatever else the spare holds is removed.
+every folder again while the old ones are removed. They are taken last, once every other
+plugin has written its files, so that no other code finds in the new site a file it shares
+with the published one. Only the folders named are taken, emptied of anything else, and the
+writer (``generator.site.bulk``) never writes a file of a taken folder in place: it is
+replaced, so the published site, which may share the file, stays as it was. Whatever else
+the spare holds is removed.
 
 A taken folder is listed, to remove what a build does not write there, unless it is *known*:
 before each publish, the build records a stamp (``folder_stamp``: inode, modification and
@@ -247,10 +249,13 @@ def take(source: Path, root: Path, folder: str, names: set[str], files: set[str]
          known: Container[int] = frozenset()) -> Taken:
     """Move the subfolders ``names`` of ``source/folder`` to ``root/folder``, emptied of
     anything not named in ``files`` (``_only_files``; a folder whose stamp is ``known`` holds
-    nothing else, and is not listed); the rest of ``source/folder`` is removed. Nothing is
-    taken when ``root`` already has ``folder``."""
+    nothing else, and is not listed); the rest of ``source/folder`` is removed.
+
+    What ``root/folder`` already holds (the pages MkDocs wrote there) is moved in among them,
+    and wins over a taken file of the same name. Nothing is taken when ``root/folder`` is not
+    a real folder."""
     origin, target = source / folder, root / folder
-    if os.path.lexists(target):
+    if os.path.lexists(target) and (target.is_symlink() or not target.is_dir()):
         return Taken(0, 0)
     taken = listed = 0
     try:
@@ -267,12 +272,41 @@ def take(source: Path, root: Path, folder: str, names: set[str], files: set[str]
                     shutil.rmtree(entry.path, ignore_errors=True)
                 else:
                     Path(entry.path).unlink()
-        target.parent.mkdir(parents=True, exist_ok=True)
-        origin.rename(target)
     except OSError:
-        shutil.rmtree(target, ignore_errors=True)
         return Taken(0, 0)
+    # From here the new site's own pages move: a failure is the build's (an OSError).
+    if os.path.lexists(target):
+        _merge(target, origin)
+        target.rmdir()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    origin.rename(target)
     return Taken(taken, listed)
+
+
+def _merge(source: Path, into: Path) -> None:
+    """Move every entry of ``source`` into ``into``, folders into folders; an entry of
+    ``source`` replaces one of ``into`` of the same name that is not a folder to merge with.
+    ``source`` is left empty."""
+    with os.scandir(source) as entries:
+        for entry in entries:
+            there = into / entry.name
+            if entry.is_dir(follow_symlinks=False):
+                if there.is_dir() and not there.is_symlink():
+                    _merge(Path(entry.path), there)
+                    Path(entry.path).rmdir()
+                    continue
+                if os.path.lexists(there):
+                    _clear_path(there)
+            elif there.is_dir() and not there.is_symlink():
+                shutil.rmtree(there)
+            Path(entry.path).replace(there)
+
+
+def _clear_path(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)
+    else:
+        path.unlink()
 
 
 def folder_stamp(info: os.stat_result) -> int:

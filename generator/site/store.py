@@ -1,4 +1,4 @@
-"""A content-addressed cache of build results on disk, safe to share and safe to lose.
+"""A content-addressed cache of build results on disk, safe to lose.
 
 Each value sits in its own file, named by a key that is the SHA-256 of everything the value
 was computed from (see ``generator.site.prepare``): a key is never reused for another value,
@@ -15,6 +15,11 @@ The cache lives in ``.cache/partner-locator/`` beside ``mkdocs.yml`` unless the 
 ``cache_dir`` option says otherwise. It holds only what the build computed from the
 committed files; deleting it costs one cold build. Without a cache folder a build uses a
 temporary one, removed when the build ends.
+
+The checksums find damage, not forgery: the payloads are pickles, and reading a pickle can
+run code, so whoever can write the cache can run code in the next build. Share it only
+between builds that would run each other's code anyway (the pipeline keys it by branch, and
+GitLab keeps protected branches' caches apart).
 """
 
 from __future__ import annotations

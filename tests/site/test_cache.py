@@ -10,6 +10,7 @@ import os
 import re
 import shutil
 import signal
+import stat
 import subprocess
 import sys
 import time
@@ -508,6 +509,92 @@ def test_a_build_taking_the_spare_never_changes_the_published_site(tmp_path: Pat
     assert "Third edit." in (site / "partners" / PARTNER / "index.html").read_text("utf-8")
     (tmp_path / "again").mkdir()
     assert_same_as_cold(project, site, tmp_path / "again")
+
+
+_EDITING_HOOK = """\
+import os
+import pathlib
+
+
+def on_post_build(config, **kwargs):
+    # A post-processor that edits the site's pages in place, as some plugins do.
+    for page in pathlib.Path(config.site_dir).rglob("*.html"):
+        if page.is_file() and not page.is_symlink():
+            with open(page, "a", encoding="utf-8") as handle:
+                handle.write("<!-- edited in place -->\\n")
+    if os.environ.get("HOOK_FAIL"):
+        raise RuntimeError("the hook failed")
+"""
+_LATE_HOOK = """\
+import logging
+import os
+
+from mkdocs.plugins import event_priority
+
+log = logging.getLogger("mkdocs.hooks.late")
+
+
+@event_priority(-200)
+def on_post_build(config, **kwargs):
+    if os.environ.get("HOOK_WARN"):
+        log.warning("a late check failed")
+"""
+
+
+def _with_hooks(project: Path) -> None:
+    (project / "editing.py").write_text(_EDITING_HOOK, encoding="utf-8")
+    (project / "late.py").write_text(_LATE_HOOK, encoding="utf-8")
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text("utf-8") + "hooks:\n  - editing.py\n  - late.py\n",
+                      encoding="utf-8")
+
+
+def test_other_plugins_never_reach_the_published_site_through_the_spare(
+        tmp_path: Path) -> None:
+    """A hook that edits every page of the new site in place, and then fails, leaves the
+    published site as it was, though the build takes folders whose files it shares; a late
+    warning in a strict build stops it before it publishes; a good build equals a cold one."""
+    project = project_copy(tmp_path / "project")
+    site = tmp_path / "site"
+    build(project, site)
+    build(project, site)
+    third = build(project, site)
+    assert "partner folders taken from the site before the last one" in third.output
+    published = digest(site)
+    _with_hooks(project)
+    failed = mkdocs_build(project, site, extra_env={"HOOK_FAIL": "1"})
+    assert failed.returncode == 1
+    assert "the hook failed" in failed.output
+    assert digest(site) == published
+    _edit_partner(project, tmp_path)
+    warned = mkdocs_build(project, site, extra_env={"HOOK_WARN": "1"})
+    assert warned.returncode == 1
+    assert "a late check failed" in warned.output
+    assert "Aborted with 1 warnings in strict mode!" in warned.output
+    assert digest(site) == published
+    build(project, site)
+    assert "Newly edited." in (site / "partners" / PARTNER / "index.html").read_text("utf-8")
+    assert_same_as_cold(project, site, tmp_path)
+
+
+def test_a_kept_file_has_the_owner_and_mode_of_a_new_one(tmp_path: Path) -> None:
+    """A file made unreadable in the published site, or written under a stricter umask, is
+    written again, not linked into the next sites with its old mode."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    fresh = 0o666 & ~mask
+    project = project_copy(tmp_path / "project")
+    site = tmp_path / "site"
+    build(project, site)
+    build(project, site)
+    folder = site / "partners" / PARTNER
+    (folder / "compare.json").chmod(0)
+    (folder / "index.html").chmod(0o600)
+    for _ in range(3):  # linked from the published site, then taken from the spare
+        build(project, site)
+        modes = {p.name: stat.S_IMODE(p.lstat().st_mode) for p in folder.iterdir()}
+        assert set(modes.values()) == {fresh}, modes
+    assert_same_as_cold(project, site, tmp_path)
 
 
 def test_partner_folders_known_to_hold_their_files_are_taken_without_a_look(
