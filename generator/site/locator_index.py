@@ -347,13 +347,20 @@ def build_locator_index(catalog: Catalog | PieceCatalog, facets: Sequence[Facet]
     if memo is not None:
         memo.begin(tuple((name, tuple(values)) for name, values in lists))
     readers = [(by_name[name].values_of, codes[name], len(values)) for name, values in lists]
+    # Partners share their values of a facet (a country, a set of badges): each set of values
+    # is coded once per build, per facet.
+    seen: list[dict[tuple[str, ...], tuple[list[int], bytes]]] = [{} for _ in readers]
 
     def coded(piece: Piece) -> tuple[tuple[list[int], bytes], ...]:
         """A partner's value numbers of each facet, and its row codes."""
         out = []
-        for values_of, code, size in readers:
-            numbers = [code[v] for v in dict.fromkeys(values_of(piece))]
-            out.append((numbers, _row_codes(size, numbers)))
+        for (values_of, code, size), known in zip(readers, seen, strict=True):
+            values = values_of(piece)
+            pair = known.get(values)
+            if pair is None:
+                numbers = [code[v] for v in dict.fromkeys(values)]
+                pair = known[values] = (numbers, _row_codes(size, numbers))
+            out.append(pair)
         return tuple(out)
 
     partners = [remember(e, partial(coded, e)) for e in entries]
