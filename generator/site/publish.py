@@ -396,12 +396,21 @@ def spares(target: Path) -> list[Path]:
 
 
 def _take_spare(target: Path) -> tuple[Path, int] | None:
-    """The spare a new build may take folders from, held; other spares are removed."""
+    """The spare a new build may take folders from, held: of those no other build holds, the
+    one made a spare last (a killed build or two at once can leave older ones, whose files
+    the published site shares less); the others are removed."""
     taken: tuple[Path, int] | None = None
+    found: list[tuple[int, Path]] = []
     for path in spares(target):
-        if path.is_symlink() or not path.is_dir():
-            path.unlink(missing_ok=True)
+        try:
+            info = path.lstat()
+        except OSError:
             continue
+        if stat.S_ISDIR(info.st_mode):
+            found.append((info.st_ctime_ns, path))  # renamed into a spare: its change time
+        else:
+            path.unlink(missing_ok=True)
+    for _, path in sorted(found, key=lambda item: (-item[0], item[1])):
         lock = _lock(path)
         if lock is None:
             continue  # another build is taking from it, or it is being removed

@@ -429,3 +429,22 @@ def test_folders_taken_from_a_spare_keep_only_what_a_build_writes_there(tmp_path
     assert (partners / "kept" / "badge.svg").read_bytes() == b"<svg/>"
     assert (partners / "odd" / "index.html").read_bytes() == b"<html></html>"
     assert (tmp_path / "elsewhere.svg").read_text(encoding="utf-8") == "outside"
+
+
+def test_of_several_spares_the_newest_is_taken_and_the_others_removed(tmp_path: Path) -> None:
+    """Leftovers of killed or simultaneous builds: the spare made last is the one whose files
+    the published site shares most, whatever the order of the random names."""
+    site = tmp_path / "site"
+    site.mkdir()
+    older, newer = tmp_path / ".site.spare-aaaa", tmp_path / ".site.spare-zzzz"
+    for spare in (older, newer):
+        (spare / "partners").mkdir(parents=True)
+        time.sleep(0.02)
+    (tmp_path / ".site.spare-file").write_text("not a folder", encoding="utf-8")
+    taken = publish._take_spare(site)
+    assert taken is not None
+    try:
+        assert taken[0] == newer
+        assert publish.spares(site) == [newer]
+    finally:
+        os.close(taken[1])
